@@ -1,0 +1,4 @@
+export * from './users'
+export * from './deliveries'
+export * from './realtime'
+export * from './status'

@@ -1,0 +1,2 @@
+// Public, signature-gated: Clerk (via Svix) posts user events here.
+export default defineEventHandler(event => handleWebhook(event))

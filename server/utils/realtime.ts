@@ -1,0 +1,44 @@
+import type { IncomingMessage } from 'node:http'
+import { Server as Engine } from 'engine.io'
+import { Server, type Socket } from 'socket.io'
+import type { ClientToServerEvents, DeliveryRecord, ServerToClientEvents, UserChangeEvent } from '#shared/types'
+
+/**
+ * The one owner of socket.io. The store and the delivery log call the broadcast functions;
+ * nothing else touches `io`. Only authorized admins join the room that receives events.
+ */
+type AdminServer = Server<ClientToServerEvents, ServerToClientEvents>
+
+const ADMINS = 'admins'
+let io: AdminServer | undefined
+
+export function createRealtimeServer(): { io: AdminServer, engine: Engine } {
+  const engine = new Engine({ path: '/socket.io/' })
+  const server: AdminServer = new Server({ path: '/socket.io/', serveClient: false })
+  server.bind(engine)
+  server.use((socket, next) => {
+    const request = socket.request as IncomingMessage
+    const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined
+    authorizeAdmin({ headers: request.headers, remoteAddress: request.socket?.remoteAddress, token })
+      .then(() => next())
+      .catch((error: unknown) => {
+        const statusCode = error instanceof AccessError ? error.statusCode : 401
+        const refusal = new Error(error instanceof AccessError ? error.message : 'Unauthorized') as Error & { data?: unknown }
+        refusal.data = { statusCode }
+        next(refusal)
+      })
+  })
+  server.on('connection', (socket: Socket) => {
+    socket.join(ADMINS)
+  })
+  io = server
+  return { io: server, engine }
+}
+
+export function broadcastUserChange(change: UserChangeEvent): void {
+  io?.to(ADMINS).emit(change.type, change)
+}
+
+export function broadcastDelivery(record: DeliveryRecord): void {
+  io?.to(ADMINS).emit('delivery', record)
+}

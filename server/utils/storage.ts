@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto'
+import { createStorage, type Storage } from 'unstorage'
+import fsDriver from 'unstorage/drivers/fs'
+import memoryDriver from 'unstorage/drivers/memory'
+import type { DeliveryRecord } from '#shared/types'
+import type { UserRecord } from './user-rules'
+
+/**
+ * The one owner of persisted data. Keys are namespaced and versioned (`v1:`), so a future
+ * format change can live beside old data. Nothing else builds keys or calls unstorage.
+ */
+const V = 'v1'
+
+export interface DeliveryMark {
+  outcome: 'applied' | 'stale' | 'ignored'
+  type: string
+  userId: string | null
+  at: number
+}
+
+let storage: Storage | undefined
+
+export function useDataStorage(): Storage {
+  if (storage) return storage
+  const settings = useAppSettings()
+  switch (settings.storageDriver) {
+    case 'memory':
+      storage = createStorage({ driver: memoryDriver() })
+      break
+    case 'fs':
+      storage = createStorage({ driver: fsDriver({ base: settings.storageBase }) })
+      break
+    default:
+      throw new Error(`NUXT_STORAGE_DRIVER=${settings.storageDriver} is not supported yet`)
+  }
+  return storage
+}
+
+/** Ids come from the outside: keep safe ones readable, hash anything that could escape a key segment. */
+export function keySegment(value: string): string {
+  return /^[\w-]{1,100}$/.test(value) ? value : `h_${createHash('sha256').update(value).digest('hex')}`
+}
+
+const userKey = (id: string) => `${V}:users:${keySegment(id)}`
+const markKey = (svixId: string) => `${V}:svix:${keySegment(svixId)}`
+const logKey = (slot: number) => `${V}:log:${slot}`
+
+export async function readUserRecord(id: string): Promise<UserRecord | null> {
+  return await useDataStorage().getItem<UserRecord>(userKey(id))
+}
+
+export async function writeUserRecord(record: UserRecord): Promise<void> {
+  await useDataStorage().setItem(userKey(record.id), record)
+}
+
+export async function readUserRecords(ids: string[]): Promise<UserRecord[]> {
+  const items = await useDataStorage().getItems<UserRecord>(ids.map(userKey))
+  return items.map(item => item.value).filter((value): value is UserRecord => value !== null)
+}
+
+export async function readAllUserRecords(): Promise<UserRecord[]> {
+  const keys = await useDataStorage().getKeys(`${V}:users`)
+  const records: UserRecord[] = []
+  // Batches keep file handles bounded when the fs driver holds many users.
+  for (let i = 0; i < keys.length; i += 500) {
+    const items = await useDataStorage().getItems<UserRecord>(keys.slice(i, i + 500))
+    for (const item of items) if (item.value) records.push(item.value)
+  }
+  return records
+}
+
+export async function readDeliveryMark(svixId: string): Promise<DeliveryMark | null> {
+  return await useDataStorage().getItem<DeliveryMark>(markKey(svixId))
+}
+
+export async function writeDeliveryMark(svixId: string, mark: DeliveryMark): Promise<void> {
+  await useDataStorage().setItem(markKey(svixId), mark)
+}
+
+/** Forget svix-ids older than `maxAgeMs`. Returns how many were removed. */
+export async function pruneDeliveryMarks(maxAgeMs: number, now = Date.now()): Promise<number> {
+  const store = useDataStorage()
+  const keys = await store.getKeys(`${V}:svix`)
+  let removed = 0
+  for (let i = 0; i < keys.length; i += 500) {
+    const items = await store.getItems<DeliveryMark>(keys.slice(i, i + 500))
+    for (const { key, value } of items) {
+      if (value && now - value.at > maxAgeMs) {
+        await store.removeItem(key)
+        removed++
+      }
+    }
+  }
+  return removed
+}
+
+export async function writeLogSlot(slot: number, record: DeliveryRecord): Promise<void> {
+  await useDataStorage().setItem(logKey(slot), record)
+}
+
+export async function readLogSlots(slots: number): Promise<DeliveryRecord[]> {
+  const keys = Array.from({ length: slots }, (_, slot) => logKey(slot))
+  const items = await useDataStorage().getItems<DeliveryRecord>(keys)
+  return items.map(item => item.value).filter((value): value is DeliveryRecord => value !== null)
+}
+
+/** A write and a read of a tiny key: proves the driver is usable right now. */
+export async function probeStorage(): Promise<void> {
+  const store = useDataStorage()
+  const stamp = Date.now()
+  await store.setItem(`${V}:meta:health`, stamp)
+  if (typeof (await store.getItem<number>(`${V}:meta:health`)) !== 'number') throw new Error('storage read-back failed')
+}

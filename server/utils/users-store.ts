@@ -1,0 +1,108 @@
+import type { ClerkUser, UserChangeEvent, UserListQuery } from '#shared/types'
+import { decideUserChange, type UserEvent, type UserRecord } from './user-rules'
+
+export interface VerifiedEvent {
+  type: string
+  data: Record<string, unknown>
+  timestamp?: number
+}
+
+export interface IngestResult {
+  outcome: 'applied' | 'duplicate' | 'stale' | 'ignored'
+  userId: string | null
+}
+
+const USER_EVENTS = new Set(['user.created', 'user.updated', 'user.deleted'])
+
+/** One promise chain per user id: changes to one user never interleave within this process. */
+const userLocks = new Map<string, Promise<unknown>>()
+/** Deliveries being processed, by svix-id: a concurrent copy waits for the first instead of applying again. */
+const inFlight = new Map<string, Promise<IngestResult>>()
+
+async function withUserLock<T>(id: string, task: () => Promise<T>): Promise<T> {
+  const run = (userLocks.get(id) ?? Promise.resolve()).catch(() => {}).then(task)
+  const tail = run.catch(() => {})
+  userLocks.set(id, tail)
+  try {
+    return await run
+  }
+  finally {
+    if (userLocks.get(id) === tail) userLocks.delete(id)
+  }
+}
+
+function toChangeEvent(type: UserEvent['type'], record: UserRecord): UserChangeEvent {
+  return record.deleted || !record.data
+    ? { type: 'user.deleted', data: { id: record.id, deleted: true }, seq: record.seq }
+    : { type: type === 'user.deleted' ? 'user.updated' : type, data: record.data, seq: record.seq }
+}
+
+async function applyUserEvent(svixId: string, event: UserEvent): Promise<IngestResult> {
+  const userId = event.data.id
+  return await withUserLock(userId, async () => {
+    const stored = await readUserRecord(userId)
+    // This very delivery was written before but never confirmed (storage failed after the write):
+    // finish it now so the retry is not mistaken for stale and the change still gets broadcast.
+    const record: UserRecord | null = stored?.svixId === svixId
+      ? stored
+      : (() => {
+          const decision = decideUserChange(stored, event)
+          return decision.apply ? { ...decision.next, seq: nextSeq(), svixId } : null
+        })()
+    if (!record) {
+      await writeDeliveryMark(svixId, { outcome: 'stale', type: event.type, userId, at: Date.now() })
+      return { outcome: 'stale', userId }
+    }
+    if (record !== stored) await writeUserRecord(record)
+    indexUserRecord(record)
+    await writeDeliveryMark(svixId, { outcome: 'applied', type: event.type, userId, at: Date.now() })
+    broadcastUserChange(toChangeEvent(event.type, record))
+    return { outcome: 'applied', userId }
+  })
+}
+
+async function ingest(svixId: string, event: VerifiedEvent): Promise<IngestResult> {
+  await ensureUserIndex()
+  const mark = await readDeliveryMark(svixId)
+  if (mark) return { outcome: 'duplicate', userId: mark.userId }
+  if (!USER_EVENTS.has(event.type)) {
+    await writeDeliveryMark(svixId, { outcome: 'ignored', type: event.type, userId: null, at: Date.now() })
+    return { outcome: 'ignored', userId: null }
+  }
+  return await applyUserEvent(svixId, event as unknown as UserEvent)
+}
+
+/**
+ * Apply one verified delivery exactly once per svix-id. Storage errors propagate (the route
+ * answers 503 so Svix retries); nothing is broadcast unless the change was written.
+ */
+export async function ingestVerifiedEvent(svixId: string, event: VerifiedEvent): Promise<IngestResult> {
+  const running = inFlight.get(svixId)
+  if (running) {
+    const first = await running
+    return { outcome: 'duplicate', userId: first.userId }
+  }
+  const work = ingest(svixId, event)
+  inFlight.set(svixId, work)
+  try {
+    return await work
+  }
+  finally {
+    inFlight.delete(svixId)
+  }
+}
+
+export async function getStoredUser(id: string): Promise<ClerkUser | null> {
+  const record = await readUserRecord(id)
+  return record && !record.deleted ? record.data : null
+}
+
+export async function listStoredUsers(query: UserListQuery): Promise<{ data: ClerkUser[], totalCount: number, seq: number }> {
+  await ensureUserIndex()
+  const seq = currentSeq()
+  const { ids, totalCount } = queryUserIds(query)
+  const records = await readUserRecords(ids)
+  const byId = new Map(records.map(record => [record.id, record]))
+  const data = ids.map(id => byId.get(id)?.data).filter((user): user is ClerkUser => !!user)
+  return { data, totalCount, seq }
+}

@@ -1,0 +1,48 @@
+import { parseClerkPublishableKey } from './access-rules'
+
+/**
+ * Pure: the Content-Security-Policy for HTML pages. Clerk needs its Frontend API (clerk-js and its
+ * API calls), Cloudflare Turnstile (bot protection: script and frame), img.clerk.com (avatars),
+ * blob: workers and inline styles (CSS-in-JS). https://clerk.com/docs/guides/secure/best-practices/csp-headers
+ * Nuxt needs inline styles and one inline <script> (window.__NUXT__.config) per page, hence
+ * 'unsafe-inline' for scripts; Nuxt UI's icons are CSS masks with data: URLs (img-src).
+ */
+export interface PagePolicyOptions {
+  publishableKey?: string | null
+  /** `nuxt dev`: Vite's HMR websocket and eval-based source maps. Never true in a build. */
+  dev?: boolean
+}
+
+export function contentSecurityPolicy(options: PagePolicyOptions): string {
+  const clerk = parseClerkPublishableKey(options.publishableKey)
+  const frontendApi = clerk ? [`https://${clerk.frontendApi}`] : []
+  // Development instances also redirect through *.clerk.accounts.dev (accounts portal, dev browser).
+  const devInstance = clerk?.instanceType === 'development' ? ['https://*.clerk.accounts.dev'] : []
+  const turnstile = clerk ? ['https://challenges.cloudflare.com'] : []
+  const clerkImages = clerk ? ['https://img.clerk.com'] : []
+
+  const directives: Record<string, string[]> = {
+    'default-src': ["'self'"],
+    'script-src': ["'self'", "'unsafe-inline'", ...(options.dev ? ["'unsafe-eval'"] : []), ...frontendApi, ...devInstance, ...turnstile],
+    'style-src': ["'self'", "'unsafe-inline'"],
+    'img-src': ["'self'", 'data:', 'blob:', ...clerkImages],
+    'font-src': ["'self'", 'data:'],
+    // 'self' covers ws:/wss: to this origin (socket.io); Vite's HMR may use another port in dev.
+    'connect-src': ["'self'", ...(options.dev ? ['ws:', 'wss:'] : []), ...frontendApi, ...devInstance],
+    'frame-src': [...turnstile],
+    'worker-src': ["'self'", 'blob:'],
+    'object-src': ["'none'"],
+    'base-uri': ["'self'"],
+    'form-action': ["'self'"],
+    // No page of this app is meant to be framed; the admin page must never be (clickjacking).
+    'frame-ancestors': ["'none'"],
+  }
+  return Object.entries(directives)
+    .map(([name, sources]) => `${name} ${sources.length ? sources.join(' ') : "'none'"}`)
+    .join('; ')
+}
+
+/** Paths that are not HTML pages: APIs, the socket and hashed build assets get no CSP. */
+export function isPagePath(path: string): boolean {
+  return !/^\/(api|socket\.io|_nuxt)(\/|$|\?)/.test(path)
+}

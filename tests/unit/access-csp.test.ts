@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest'
+import { contentSecurityPolicy, isPagePath } from '../../server/utils/security-policy'
+
+const directives = (policy: string) => Object.fromEntries(policy.split('; ').map((d) => {
+  const [name, ...sources] = d.split(' ')
+  return [name, sources]
+}))
+
+describe('contentSecurityPolicy', () => {
+  const dev = `pk_test_${Buffer.from('happy-hen-42.clerk.accounts.dev$').toString('base64')}`
+  const live = `pk_live_${Buffer.from('clerk.example.com$').toString('base64')}`
+
+  it('allows the Frontend API from the publishable key, Turnstile and Clerk images', () => {
+    const csp = directives(contentSecurityPolicy({ publishableKey: live }))
+    expect(csp['script-src']).toEqual(["'self'", "'unsafe-inline'", 'https://clerk.example.com', 'https://challenges.cloudflare.com'])
+    expect(csp['connect-src']).toEqual(["'self'", 'https://clerk.example.com'])
+    expect(csp['frame-src']).toEqual(['https://challenges.cloudflare.com'])
+    expect(csp['img-src']).toContain('https://img.clerk.com')
+    expect(csp['worker-src']).toEqual(["'self'", 'blob:'])
+    expect(csp['frame-ancestors']).toEqual(["'none'"])
+    expect(csp['object-src']).toEqual(["'none'"])
+  })
+
+  it('adds *.clerk.accounts.dev only for development instances', () => {
+    expect(directives(contentSecurityPolicy({ publishableKey: dev }))['script-src']).toContain('https://*.clerk.accounts.dev')
+    expect(contentSecurityPolicy({ publishableKey: live })).not.toContain('accounts.dev')
+  })
+
+  it('without Clerk (local mode) allows no third party at all', () => {
+    const policy = contentSecurityPolicy({ publishableKey: '' })
+    expect(policy).not.toMatch(/https:/)
+    expect(directives(policy)['frame-src']).toEqual(["'none'"])
+  })
+
+  it('relaxes eval and websockets only for nuxt dev', () => {
+    expect(contentSecurityPolicy({ publishableKey: live })).not.toMatch(/unsafe-eval|ws:/)
+    const csp = directives(contentSecurityPolicy({ publishableKey: live, dev: true }))
+    expect(csp['script-src']).toContain("'unsafe-eval'")
+    expect(csp['connect-src']).toEqual(expect.arrayContaining(['ws:', 'wss:']))
+  })
+
+  it('a crafted publishable key cannot inject sources', () => {
+    const evil = `pk_live_${Buffer.from("x.com 'unsafe-eval' *; script-src *$").toString('base64')}`
+    expect(contentSecurityPolicy({ publishableKey: evil })).not.toMatch(/\*;|x\.com/)
+  })
+})
+
+describe('isPagePath', () => {
+  it.each(['/', '/admin', '/admin?x=1', '/sign-in/factor-one', '/__nuxt_error?statusCode=403', '/apiary'])('%s is a page', p => expect(isPagePath(p)).toBe(true))
+  it.each(['/api/users', '/api', '/socket.io/?EIO=4', '/_nuxt/entry.js'])('%s is not', p => expect(isPagePath(p)).toBe(false))
+})

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { contentSecurityPolicy, isPagePath } from '../../server/utils/security-policy'
+import { createHash } from 'node:crypto'
+import { contentSecurityPolicy, inlineScriptHashes, isPagePath } from '../../server/utils/security-policy'
 
 const directives = (policy: string) => Object.fromEntries(policy.split('; ').map((d) => {
   const [name, ...sources] = d.split(' ')
@@ -48,4 +49,30 @@ describe('contentSecurityPolicy', () => {
 describe('isPagePath', () => {
   it.each(['/', '/admin', '/admin?x=1', '/sign-in/factor-one', '/__nuxt_error?statusCode=403', '/apiary'])('%s is a page', p => expect(isPagePath(p)).toBe(true))
   it.each(['/api/users', '/api', '/socket.io/?EIO=4', '/_nuxt/entry.js'])('%s is not', p => expect(isPagePath(p)).toBe(false))
+})
+
+describe('inline script hashes (rendered pages)', () => {
+  const sha = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`
+  const html = [
+    '<html><head><script>window.__NUXT__={};window.__NUXT__.config={public:{}}</script>',
+    '<script type="module" src="/_nuxt/entry.js" crossorigin></script>',
+    '<script type="application/json" data-nuxt-data="nuxt-app" id="__NUXT_DATA__">[{"a":1}]</script>',
+    '<SCRIPT type="module">import("/_nuxt/x.js")</SCRIPT>',
+    '<script>window.__NUXT__={};window.__NUXT__.config={public:{}}</script></head></html>',
+  ].join('')
+
+  it('hashes each executable inline script once, skipping src= and JSON blocks', () => {
+    expect(inlineScriptHashes(html)).toEqual([sha('window.__NUXT__={};window.__NUXT__.config={public:{}}'), sha('import("/_nuxt/x.js")')])
+  })
+
+  it('a rendered page allows its scripts by hash, not every inline script', () => {
+    const hashes = inlineScriptHashes(html)
+    const csp = directives(contentSecurityPolicy({ publishableKey: '', scriptHashes: hashes }))
+    expect(csp['script-src']).toEqual(["'self'", ...hashes])
+    expect(csp['script-src']).not.toContain("'unsafe-inline'")
+  })
+
+  it('nuxt dev keeps unsafe-inline (Vite injects scripts)', () => {
+    expect(directives(contentSecurityPolicy({ dev: true, scriptHashes: ["'sha256-x'"] }))['script-src']).toEqual(["'self'", "'unsafe-inline'", "'unsafe-eval'"])
+  })
 })

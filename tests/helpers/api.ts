@@ -4,8 +4,10 @@
  *   const { data, totalCount, seq } = await listUsers(server.url)          every stored user (limit 500)
  *   await getUser(server.url, id)                                          ClerkUser | null (404)
  *   await listDeliveries(server.url)                                       DeliveryRecord[] newest first
- *   await snapshot(server)                                                 users + files under the data dir,
- *                                                                          for "nothing changed" comparisons
+ *   await snapshot(server)                                                 users + files under the data dir
+ *                                                                          (svix-id marks included): "nothing changed"
+ *   await usersSnapshot(server)                                            the same without svix-id marks, for
+ *                                                                          stale/ignored deliveries (their id IS recorded)
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -74,7 +76,12 @@ export interface StoreSnapshot {
 }
 
 /** What a bad delivery must not change: the user list as the API shows it, and the stored user/svix files. */
-export async function snapshot(server: { url: string, storageBase: string | undefined }): Promise<StoreSnapshot> {
+export async function snapshot(server: { url: string, storageBase: string | undefined }, skip?: RegExp): Promise<StoreSnapshot> {
   const { data, totalCount } = await listUsers(server.url)
-  return { users: data, totalCount, files: storeFiles(server.storageBase) }
+  return { users: data, totalCount, files: storeFiles(server.storageBase, skip) }
+}
+
+/** Users as the API and the data dir show them, ignoring the remembered svix-ids. */
+export async function usersSnapshot(server: { url: string, storageBase: string | undefined }): Promise<StoreSnapshot> {
+  return await snapshot(server, /(^|\/)(log|meta|svix)(\/|$)/)
 }

@@ -58,14 +58,17 @@ const TARGET_STEADY_P99 = 25
  * `count` deliveries alternating a new user.created and a user.updated of one of `existing`
  * (round robin, each newer than the last). Updates to one user are `2 * existing.length` apart,
  * far more than the requests in flight, so none can overtake another and turn "stale".
+ * Users created here are appended to `created`, for a later phase to update.
  */
-function makeDeliveries(count, existing) {
+function makeDeliveries(count, existing, created = []) {
   const deliveries = []
   let updates = 0
   for (let i = 0; i < count; i++) {
     let event
     if (i % 2 === 0 || !existing.length) {
-      event = userEvent('user.created', makeUser())
+      const user = makeUser()
+      created.push(user)
+      event = userEvent('user.created', user)
     }
     else {
       const slot = updates++ % existing.length
@@ -111,10 +114,13 @@ async function main() {
   const warmupUsers = Array.from({ length: WARMUP_USERS }, () => makeUser())
   const warmup = sign(warmupUsers.map(u => ({ body: Buffer.from(JSON.stringify(userEvent('user.created', u))) })), secret)
   const warmupRejected = sign(makeDeliveries(300, []), wrongSecret)
-  const valid = makeDeliveries(COUNT, warmupUsers)
+  const createdInValid = []
+  const valid = makeDeliveries(COUNT, warmupUsers, createdInValid)
   const validSigned = sign(valid, secret)
   const baselineSigned = sign(valid, wrongSecret)
-  const steadySigned = sign(makeDeliveries(RATE * SECONDS, warmupUsers), secret)
+  // The steady phase updates the users phase (a) created: each at most once per pass over them,
+  // so even an overloaded server (thousands in flight) cannot see two updates of one user race.
+  const steadySigned = sign(makeDeliveries(RATE * SECONDS, createdInValid), secret)
 
   console.log(`Starting ${entry} ...`)
   const server = await startServer({ entry, env: { NUXT_CLERK_WEBHOOK_SIGNING_SECRET: secret } })

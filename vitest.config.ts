@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config'
 // tests/setup/global-e2e.ts). Run one with `npx vitest run --project unit`.
 export default defineConfig({
   test: {
+    // Stopping the servers and Chromium of the last e2e file.
+    teardownTimeout: 30_000,
     projects: [
       {
         test: {
@@ -23,7 +25,6 @@ export default defineConfig({
           testTimeout: 60_000,
           // Starting servers and Chromium in beforeAll is slow on a loaded machine.
           hookTimeout: 240_000,
-          teardownTimeout: 30_000,
         },
       },
     ],

@@ -35,7 +35,6 @@ const consoleErrors: string[] = []
 const abortedHosts = new Set<string>()
 
 const row = (id: string) => page.locator(`[data-testid="user-row"][data-user-id="${id}"]`)
-const connection = () => page.locator('[data-testid="connection-status"]')
 
 async function screenshot(name: string) {
   await page.screenshot({ path: join(ARTIFACTS, `browser-${name}.png`), fullPage: true })

@@ -12,6 +12,11 @@ export function safeImageUrl(url: unknown): string | undefined {
   }
 }
 
+/** The avatar to show: none when Clerk says the user has no image of their own (initials instead). */
+export function avatarUrl(user: ClerkUser): string | undefined {
+  return user.has_image === false ? undefined : safeImageUrl(user.image_url)
+}
+
 export function displayName(user: Pick<ClerkUser, 'first_name' | 'last_name' | 'username' | 'id'>): string {
   const name = [user.first_name, user.last_name].filter(Boolean).join(' ').trim()
   return name || user.username || user.id

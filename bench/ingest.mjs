@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util'
 import { makeSigningSecret, makeUser, signDelivery, touchUser, userEvent } from '../scripts/lib/clerk-events.mjs'
 import { keepAliveAgent, postJson, runClosedLoop, runOpenLoop } from './lib/http.mjs'
 import { resolveOutput, startServer } from './lib/server.mjs'
-import { printTable, summarize, verdict } from './lib/stats.mjs'
+import { machineLoad, printTable, summarize, verdict } from './lib/stats.mjs'
 
 const USAGE = `Usage: npm run bench:ingest -- [options]
 
@@ -122,7 +122,8 @@ async function main() {
   // so even an overloaded server (thousands in flight) cannot see two updates of one user race.
   const steadySigned = sign(makeDeliveries(RATE * SECONDS, createdInValid), secret)
 
-  console.log(`Starting ${entry} ...`)
+  const loadBefore = machineLoad()
+  console.log(`Starting ${entry} (machine: ${loadBefore.cpus} CPUs, 1-min load ${loadBefore.load1}) ...`)
   const server = await startServer({ entry, env: { NUXT_CLERK_WEBHOOK_SIGNING_SECRET: secret } })
   const url = `${server.origin}/api/webhooks`
   const agent = keepAliveAgent(Math.max(CONCURRENCY, 256))
@@ -170,6 +171,7 @@ async function main() {
 
     console.log(JSON.stringify({
       bench: 'ingest',
+      machine: { ...loadBefore, load1After: machineLoad().load1 },
       count: COUNT,
       concurrency: CONCURRENCY,
       valid: { perSecond: applied.perSecond, ...applied.latency },

@@ -16,7 +16,7 @@ import { makeSigningSecret, makeUser, signDelivery, userEvent } from '../scripts
 import { keepAliveAgent, postJson, runOpenLoop } from './lib/http.mjs'
 import { resolveOutput, startServer } from './lib/server.mjs'
 import { generateSessionKeys, publishableKeyFor, signSessionToken } from './lib/session-token.mjs'
-import { printTable, summarize, verdict } from './lib/stats.mjs'
+import { machineLoad, printTable, summarize, verdict } from './lib/stats.mjs'
 
 const USAGE = `Usage: npm run bench:realtime -- [options]
 
@@ -87,7 +87,8 @@ async function main() {
   })
   const indexOf = new Map(deliveries.map((d, i) => [d.userId, i]))
 
-  console.log(`Starting ${entry} ...`)
+  const loadBefore = machineLoad()
+  console.log(`Starting ${entry} (machine: ${loadBefore.cpus} CPUs, 1-min load ${loadBefore.load1}) ...`)
   const server = await startServer({
     entry,
     env: {
@@ -170,6 +171,7 @@ async function main() {
 
     console.log(JSON.stringify({
       bench: 'realtime',
+      machine: { ...loadBefore, load1After: machineLoad().load1 },
       sockets: SOCKETS,
       rate: RATE,
       seconds: SECONDS,

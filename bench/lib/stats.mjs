@@ -1,5 +1,7 @@
 // Latency statistics and the small table the benches print.
 
+import { availableParallelism, loadavg } from 'node:os'
+
 /** Nearest-rank percentile of an ascending-sorted array. */
 export function percentile(sorted, p) {
   if (!sorted.length) return Number.NaN
@@ -28,3 +30,8 @@ export function printTable(rows) {
 }
 
 export const verdict = ok => (ok ? 'PASS' : 'FAIL')
+
+/** Other work on the machine skews every figure: say how busy it was. */
+export function machineLoad() {
+  return { cpus: availableParallelism(), load1: Math.round(loadavg()[0] * 100) / 100 }
+}

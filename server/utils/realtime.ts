@@ -13,7 +13,8 @@ const ADMINS = 'admins'
 let io: AdminServer | undefined
 
 export function createRealtimeServer(): { io: AdminServer, engine: Engine } {
-  const engine = new Engine({ path: '/socket.io/' })
+  // Nitro routes /socket.io/ to the engine (server/plugins/socket.io.ts), so no path option here.
+  const engine = new Engine()
   const server: AdminServer = new Server({ path: '/socket.io/', serveClient: false })
   server.bind(engine)
   server.use((socket, next) => {

@@ -4,7 +4,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ClerkUser } from '../../shared/types'
-import { getUser, listDeliveries, listUsers, snapshot, usersSnapshot } from '../helpers/api'
+import { getUser, listDeliveries, listUsers, snapshot, storeFiles, usersSnapshot } from '../helpers/api'
 import { deletedEvent, makeSigningSecret, makeUser, otherEvent, touchUser, userEvent } from '../helpers/clerk-events'
 import { connectAdmin, type LiveClient } from '../helpers/realtime'
 import { CLERK_UNCONFIGURED, startServer, type TestServer } from '../helpers/server'
@@ -20,6 +20,9 @@ beforeAll(async () => {
 })
 
 afterAll(() => live?.close())
+
+/** Files under one folder of the server's data dir. */
+const storeFilesUnder = (folder: string) => storeFiles(join(server.storageBase!, folder), /^$/)
 
 async function create(overrides: Record<string, unknown> = {}): Promise<ClerkUser> {
   const user = makeUser(overrides)
@@ -245,6 +248,64 @@ describe('ordering (deliveries arrive in any order)', () => {
     expect(['applied', 'stale']).toContain(deleted.body.outcome)
     expect((await sendWebhook(server.url, userEvent('user.created', user))).body.outcome).toBe('stale')
     expect(await getUser(server.url, user.id)).toBeNull()
+  })
+})
+
+describe('concurrent changes to one user', () => {
+  it('updates racing in any order converge to the newest, and the last broadcast is the newest', async () => {
+    const user = await create()
+    const versions = Array.from({ length: 10 }, (_, k) => touchUser(user, { now: user.updated_at + (k + 1) * 1000, first_name: `V${k + 1}` }))
+    const shuffled = [...versions].sort(() => Math.random() - 0.5)
+    const answers = await Promise.all(shuffled.map(v => sendWebhook(server.url, userEvent('user.updated', v))))
+    expect(answers.every(a => a.status === 200)).toBe(true)
+    expect(answers.filter(a => a.body.outcome === 'applied').length).toBeGreaterThanOrEqual(1)
+    const newest = versions[versions.length - 1]!
+    expect(await getUser(server.url, user.id)).toEqual(newest)
+
+    const fence = await create()
+    await live.next('user.created', e => e.data.id === fence.id)
+    const mine = live.userEvents().filter(e => e.data.id === user.id && e.type === 'user.updated')
+    expect(mine).toHaveLength(answers.filter(a => a.body.outcome === 'applied').length)
+    expect(mine.at(-1)?.data).toEqual(newest)
+  })
+})
+
+describe('the delivery log', () => {
+  it('keeps the last 1,000 deliveries: a flood of rejected requests never grows storage', async () => {
+    const svixBefore = Object.keys(storeFilesUnder('v1/svix')).length
+    const usersBefore = await usersSnapshot(server)
+    const flood = Array.from({ length: 1100 }, () => userEvent('user.created', makeUser()))
+    for (let i = 0; i < flood.length; i += 20) {
+      const answers = await Promise.all(flood.slice(i, i + 20).map(e => sendWebhook(server.url, e, { tamper: 'signature' })))
+      expect(answers.every(a => a.status === 400)).toBe(true)
+    }
+    const log = await listDeliveries(server.url)
+    expect(log).toHaveLength(1000)
+    expect(log.every(d => d.outcome === 'rejected' && d.reason === 'signature_mismatch')).toBe(true)
+    expect(log.map(d => d.n)).toEqual([...log.map(d => d.n)].sort((a, b) => b - a))
+    expect(Object.keys(storeFilesUnder('v1/log')).length).toBeLessThanOrEqual(1000)
+    expect(Object.keys(storeFilesUnder('v1/svix')).length).toBe(svixBefore)
+    expect(await usersSnapshot(server)).toEqual(usersBefore)
+  })
+})
+
+describe('health', () => {
+  it('answers 503 while storage is unusable, 200 again once it is back', async () => {
+    const metaDir = join(server.storageBase!, 'v1', 'meta')
+    const parked = `${metaDir}.parked`
+    expect((await fetch(`${server.url}/api/health`)).status).toBe(200)
+    renameSync(metaDir, parked)
+    writeFileSync(metaDir, 'not a directory')
+    let broken: Response
+    try {
+      broken = await fetch(`${server.url}/api/health`)
+    }
+    finally {
+      rmSync(metaDir, { force: true })
+      renameSync(parked, metaDir)
+    }
+    expect(broken.status).toBe(503)
+    expect((await fetch(`${server.url}/api/health`)).status).toBe(200)
   })
 })
 

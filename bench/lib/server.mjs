@@ -16,6 +16,8 @@ export function resolveOutput(output) {
   const entry = join(dir, 'server', 'index.mjs')
   if (existsSync(entry)) return entry
   if (output) throw new Error(`No production build at ${entry} (check --output)`)
+  const testBuild = resolve('node_modules/.cache/e2e/.output')
+  if (existsSync(join(testBuild, 'server', 'index.mjs'))) console.log(`(Tip: \`--output ${testBuild}\` reuses the build the e2e tests made.)`)
   console.log(`No build at ${entry}: running \`npx nuxt build\` once (takes about a minute)...`)
   const build = spawnSync('npx', ['nuxt', 'build'], { stdio: 'inherit' })
   if (build.status !== 0 || !existsSync(entry)) throw new Error('`npx nuxt build` failed')

@@ -97,7 +97,8 @@ describe('production without Clerk keys fails closed', () => {
   const adminToken = () => signSessionToken({ sub: ADMIN_USER_ID })
 
   it.each(['/api/users', '/api/users/user_anything', '/api/deliveries'])('%s answers 503 "Clerk is not configured", even to an admin token', async (path) => {
-    for (const headers of [{}, { authorization: `Bearer ${adminToken()}` }]) {
+    const variants: Array<Record<string, string>> = [{}, { authorization: `Bearer ${adminToken()}` }]
+    for (const headers of variants) {
       const response = await fetch(`${unconfigured.url}${path}`, { headers })
       expect(response.status).toBe(503)
       expect(await response.json()).toMatchObject({ statusCode: 503, message: 'Clerk is not configured' })
@@ -170,7 +171,8 @@ describe('Chromium under the policy', () => {
     // decides before the request is made, so a blocked host would still show as a violation.
     await context.route(`${FRONTEND_API}/**`, route => route.fulfill({ status: 200, contentType: 'application/javascript', body: '/* clerk-js stub */' }))
     await context.addInitScript(() => {
-      const store = ((window as unknown as { __csp: string[] }).__csp = [])
+      const store: string[] = []
+      ;(window as unknown as { __csp: string[] }).__csp = store
       document.addEventListener('securitypolicyviolation', event => store.push(`${event.violatedDirective} ${event.blockedURI}`))
     })
     const page = await context.newPage()

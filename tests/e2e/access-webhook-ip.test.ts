@@ -28,7 +28,8 @@ const deliver = (server: TestServer, headers: Record<string, string> = {}) =>
 
 describe('NUXT_WEBHOOK_ALLOWED_IPS without a trusted proxy', () => {
   it('refuses the peer (127.0.0.1) even when X-Forwarded-For names an allowed address', async () => {
-    for (const headers of [{}, { 'x-forwarded-for': '203.0.113.5' }]) {
+    const variants: Array<Record<string, string>> = [{}, { 'x-forwarded-for': '203.0.113.5' }]
+    for (const headers of variants) {
       const answer = await deliver(direct, headers)
       expect(answer.status).toBe(403)
       expect(answer.body).toMatchObject({ ok: false, reason: 'ip_not_allowed' })

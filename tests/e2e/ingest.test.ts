@@ -67,6 +67,7 @@ describe('bad deliveries answer the right status and change nothing', () => {
     { name: 'no svix-timestamp', body: fresh, options: { omit: ['svix-timestamp'] }, status: 400, reason: 'missing_headers' },
     { name: 'malformed signature header', body: fresh, options: { headers: { 'svix-signature': 'not-a-signature' } }, status: 400, reason: 'malformed_headers' },
     { name: 'malformed timestamp header', body: fresh, options: { headers: { 'svix-timestamp': 'yesterday' } }, status: 400, reason: 'malformed_headers' },
+    { name: 'svix-id over 256 characters', body: fresh, options: () => ({ id: `msg_${'x'.repeat(300)}` }), status: 400, reason: 'malformed_headers' },
     { name: 'bad signature', body: fresh, options: { tamper: 'signature' }, status: 400, reason: 'signature_mismatch' },
     { name: 'body changed after signing', body: fresh, options: { tamper: 'body' }, status: 400, reason: 'signature_mismatch' },
     { name: 'svix-id changed after signing', body: fresh, options: { tamper: 'id' }, status: 400, reason: 'signature_mismatch' },
@@ -251,6 +252,17 @@ describe('ordering (deliveries arrive in any order)', () => {
   })
 })
 
+describe('svix-ids are opaque', () => {
+  it('ids that differ only in separator characters are different deliveries', async () => {
+    const answers = []
+    for (const id of ['msg:sep', 'msg/sep', 'msg_sep', 'msg.sep', 'msg..%2Fsep']) {
+      answers.push(await sendWebhook(server.url, userEvent('user.created', makeUser()), { id }))
+    }
+    expect(answers.map(a => a.body.outcome)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied'])
+    expect(Object.keys(storeFiles(join(server.storageBase!, '..'), /^data(\/|$)/))).toEqual([])
+  })
+})
+
 describe('concurrent changes to one user', () => {
   it('updates racing in any order converge to the newest, and the last broadcast is the newest', async () => {
     const user = await create()
@@ -339,6 +351,26 @@ describe('durability', () => {
     expect(await getUser(server.url, user.id)).toEqual(user)
     // Idempotency is durable too: Svix's retry after a redeploy must not apply twice.
     expect((await sendWebhook(server.url, event, { id })).body).toEqual({ ok: true, outcome: 'duplicate' })
+  })
+
+  it('tombstones and the change counter survive a restart too', async () => {
+    const user = await create()
+    await sendWebhook(server.url, deletedEvent(user.id))
+    const seqBefore = (await listUsers(server.url)).seq!
+    await live.next('user.deleted', e => e.data.id === user.id)
+    const lastSeqSeen = Math.max(...live.userEvents().map(e => e.seq))
+
+    live.close()
+    await server.restart()
+    live = await connectAdmin(server.url)
+
+    expect((await listUsers(server.url)).seq).toBeGreaterThanOrEqual(seqBefore)
+    const late = await sendWebhook(server.url, userEvent('user.created', touchUser(user, { first_name: 'Zombie' })))
+    expect(late.body).toEqual({ ok: true, outcome: 'stale' })
+    expect(await getUser(server.url, user.id)).toBeNull()
+    // A client that remembers the last seq it saw must never see seq go backwards.
+    const next = await create()
+    expect((await live.next('user.created', e => e.data.id === next.id)).seq).toBeGreaterThan(lastSeqSeen)
   })
 
   it('storage failure answers 503 storage_unavailable, changes and broadcasts nothing; the retry applies', async () => {

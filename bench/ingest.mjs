@@ -23,6 +23,7 @@ const USAGE = `Usage: npm run bench:ingest -- [options]
   --concurrency <n>    requests in flight in the throughput phases (default 32)
   --rate <n>           deliveries/s in the steady phase (default 1000)
   --seconds <n>        length of the steady phase (default 5)
+  --profile <dir>      write a V8 CPU profile of the server into <dir> (open in Chrome DevTools)
   --strict             exit 1 when a target is missed (not only on errors)
 `
 
@@ -33,6 +34,7 @@ const { values: opts } = parseArgs({
     'concurrency': { type: 'string', default: '32' },
     'rate': { type: 'string', default: '1000' },
     'seconds': { type: 'string', default: '5' },
+    'profile': { type: 'string' },
     'strict': { type: 'boolean', default: false },
     'help': { type: 'boolean', short: 'h', default: false },
   },
@@ -124,7 +126,7 @@ async function main() {
 
   const loadBefore = machineLoad()
   console.log(`Starting ${entry} (machine: ${loadBefore.cpus} CPUs, 1-min load ${loadBefore.load1}) ...`)
-  const server = await startServer({ entry, env: { NUXT_CLERK_WEBHOOK_SIGNING_SECRET: secret } })
+  const server = await startServer({ entry, profileDir: opts.profile, env: { NUXT_CLERK_WEBHOOK_SIGNING_SECRET: secret } })
   const url = `${server.origin}/api/webhooks`
   const agent = keepAliveAgent(Math.max(CONCURRENCY, 256))
   let failed = false

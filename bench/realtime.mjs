@@ -24,6 +24,7 @@ const USAGE = `Usage: npm run bench:realtime -- [options]
   --sockets <n>      connected admin sockets (default 100)
   --rate <n>         signed deliveries per second (default 100)
   --seconds <n>      length of the run (default 10)
+  --profile <dir>    write a V8 CPU profile of the server into <dir> (open in Chrome DevTools)
   --strict           exit 1 when the target is missed (not only on errors)
 `
 
@@ -33,6 +34,7 @@ const { values: opts } = parseArgs({
     'sockets': { type: 'string', default: '100' },
     'rate': { type: 'string', default: '100' },
     'seconds': { type: 'string', default: '10' },
+    'profile': { type: 'string' },
     'strict': { type: 'boolean', default: false },
     'help': { type: 'boolean', short: 'h', default: false },
   },
@@ -91,6 +93,7 @@ async function main() {
   console.log(`Starting ${entry} (machine: ${loadBefore.cpus} CPUs, 1-min load ${loadBefore.load1}) ...`)
   const server = await startServer({
     entry,
+    profileDir: opts.profile,
     env: {
       NUXT_CLERK_WEBHOOK_SIGNING_SECRET: secret,
       NUXT_PUBLIC_CLERK_PUBLISHABLE_KEY: publishableKeyFor(),

@@ -42,13 +42,15 @@ function cleanEnv() {
 }
 
 /**
- * @param {{ entry: string, env?: Record<string, string>, healthTimeoutMs?: number }} options
+ * @param {{ entry: string, env?: Record<string, string>, healthTimeoutMs?: number, profileDir?: string }} options
  * @returns {Promise<{ origin: string, port: number, dataDir: string, child: import('node:child_process').ChildProcess, logs: () => string, stop: () => Promise<void> }>}
  */
-export async function startServer({ entry, env = {}, healthTimeoutMs = 30_000 }) {
+export async function startServer({ entry, env = {}, healthTimeoutMs = 30_000, profileDir }) {
   const port = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), 'clerk-bench-'))
-  const child = spawn(process.execPath, [entry], {
+  // --profile: a V8 CPU profile of the server (open it in Chrome DevTools) to see where time goes.
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : []
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: dataDir,
     env: {
       ...cleanEnv(),

@@ -196,6 +196,13 @@ describe('local mode (nuxt dev, no Clerk keys): loopback only', () => {
       expect(response.body).not.toContain('data-testid="users-table"')
     })
 
+    it('carries a page policy with no third party at all (no Clerk in local mode), relaxed for Vite only', async () => {
+      const csp = String((await get('/admin')).headers['content-security-policy'])
+      expect(csp).toContain("frame-ancestors 'none'")
+      expect(csp).not.toMatch(/https:/)
+      expect(csp).toMatch(/script-src [^;]*'unsafe-eval'/)
+    })
+
     it('the sign-in page says no sign-in is needed and links to /admin', async () => {
       const response = await get('/sign-in')
       expect(response.body).toContain('data-testid="sign-in-local-mode"')

@@ -3,7 +3,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ClerkUser } from '../../shared/types'
+import { STORE_SEQ_HEADER, type ClerkUser } from '../../shared/types'
 import { getUser, listDeliveries, listUsers, snapshot, storeFiles, usersSnapshot } from '../helpers/api'
 import { deletedEvent, makeSigningSecret, makeUser, otherEvent, touchUser, userEvent } from '../helpers/clerk-events'
 import { connectAdmin, type LiveClient } from '../helpers/realtime'
@@ -260,6 +260,45 @@ describe('svix-ids are opaque', () => {
     }
     expect(answers.map(a => a.body.outcome)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied'])
     expect(Object.keys(storeFiles(join(server.storageBase!, '..'), /^data(\/|$)/))).toEqual([])
+  })
+})
+
+describe('concurrent deliveries for different users', () => {
+  it('50 at once all apply, each broadcast once with its own seq', async () => {
+    const batch = Array.from({ length: 50 }, () => makeUser())
+    const before = (await listUsers(server.url)).totalCount
+    const answers = await Promise.all(batch.map(user => sendWebhook(server.url, userEvent('user.created', user))))
+    expect(answers.map(a => `${a.status} ${a.body.outcome}`)).toEqual(batch.map(() => '200 applied'))
+    expect((await listUsers(server.url)).totalCount).toBe(before + 50)
+    const events = await Promise.all(batch.map(user => live.next('user.created', e => e.data.id === user.id)))
+    expect(new Set(events.map(e => e.seq)).size).toBe(50)
+    expect(live.userEvents().filter(e => batch.some(u => u.id === e.data.id))).toHaveLength(50)
+  })
+
+  // The admin page drops live events with seq <= the x-store-seq of its snapshot ("already in it"),
+  // so a list read must include every change whose seq is <= the seq it reports.
+  it(`a list read includes every change up to its ${STORE_SEQ_HEADER}, even while writes are in flight`, async () => {
+    const batch = Array.from({ length: 60 }, () => makeUser())
+    const reads: Array<{ seq: number, ids: Set<string> }> = []
+    let sending = true
+    const reader = (async () => {
+      while (sending) {
+        const list = await listUsers(server.url, 'limit=500')
+        expect(list.totalCount).toBeLessThanOrEqual(500)
+        reads.push({ seq: list.seq!, ids: new Set(list.data.map(u => u.id)) })
+      }
+    })()
+    for (let i = 0; i < batch.length; i += 15) {
+      await Promise.all(batch.slice(i, i + 15).map(user => sendWebhook(server.url, userEvent('user.created', user))))
+    }
+    sending = false
+    await reader
+    const events = await Promise.all(batch.map(user => live.next('user.created', e => e.data.id === user.id)))
+    const missing = reads.flatMap(read => events
+      .filter(e => e.seq <= read.seq && !read.ids.has(e.data.id))
+      .map(e => `read at seq ${read.seq} lacks seq ${e.seq}`))
+    expect(reads.length).toBeGreaterThan(0)
+    expect(missing).toEqual([])
   })
 })
 

@@ -7,7 +7,7 @@
  *   server.url / server.port / server.storageBase / server.logs() / await server.restart() / await server.stop()
  *
  * Defaults (each one overridable through `env`; a value of `undefined` removes the variable):
- *   NUXT_STORAGE_DRIVER=fs, NUXT_STORAGE_BASE=<fresh temp dir>, NUXT_CLERK_WEBHOOK_SIGNING_SECRET=inject('webhookSecret'),
+ *   NUXT_STORAGE_DRIVER=fs, NUXT_STORAGE_BASE=<cwd>/data (cwd defaults to a fresh temp dir, removed afterwards), NUXT_CLERK_WEBHOOK_SIGNING_SECRET=inject('webhookSecret'),
  *   networkless Clerk: NUXT_PUBLIC_CLERK_PUBLISHABLE_KEY=pk_test_<example.clerk.accounts.dev$>, a fake
  *   NUXT_CLERK_SECRET_KEY (never used: no test can reach Clerk), NUXT_CLERK_JWT_KEY=inject('clerkPublicKeyPem'),
  *   NUXT_ADMIN_USER_IDS=user_admin.

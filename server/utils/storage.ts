@@ -41,12 +41,21 @@ export function keySegment(value: string): string {
   return /^[\w-]{1,100}$/.test(value) ? value : `h_${createHash('sha256').update(value).digest('hex')}`
 }
 
+/**
+ * unstorage's fs driver resolves (instead of rejecting) with the error for anything but ENOENT,
+ * e.g. ENOTDIR or EACCES. Treat such a value as the failure it is, so a broken store fails closed.
+ */
+function surely<T>(value: T | Error | null): T | null {
+  if (value instanceof Error) throw value
+  return value
+}
+
 const userKey = (id: string) => `${V}:users:${keySegment(id)}`
 const markKey = (svixId: string) => `${V}:svix:${keySegment(svixId)}`
 const logKey = (slot: number) => `${V}:log:${slot}`
 
 export async function readUserRecord(id: string): Promise<UserRecord | null> {
-  return await useDataStorage().getItem<UserRecord>(userKey(id))
+  return surely(await useDataStorage().getItem<UserRecord>(userKey(id)))
 }
 
 export async function writeUserRecord(record: UserRecord): Promise<void> {
@@ -55,7 +64,7 @@ export async function writeUserRecord(record: UserRecord): Promise<void> {
 
 export async function readUserRecords(ids: string[]): Promise<UserRecord[]> {
   const items = await useDataStorage().getItems<UserRecord>(ids.map(userKey))
-  return items.map(item => item.value).filter((value): value is UserRecord => value !== null)
+  return items.map(item => surely(item.value)).filter((value): value is UserRecord => value !== null)
 }
 
 export async function readAllUserRecords(): Promise<UserRecord[]> {
@@ -64,13 +73,16 @@ export async function readAllUserRecords(): Promise<UserRecord[]> {
   // Batches keep file handles bounded when the fs driver holds many users.
   for (let i = 0; i < keys.length; i += 500) {
     const items = await useDataStorage().getItems<UserRecord>(keys.slice(i, i + 500))
-    for (const item of items) if (item.value) records.push(item.value)
+    for (const item of items) {
+      const value = surely(item.value)
+      if (value) records.push(value)
+    }
   }
   return records
 }
 
 export async function readDeliveryMark(svixId: string): Promise<DeliveryMark | null> {
-  return await useDataStorage().getItem<DeliveryMark>(markKey(svixId))
+  return surely(await useDataStorage().getItem<DeliveryMark>(markKey(svixId)))
 }
 
 export async function writeDeliveryMark(svixId: string, mark: DeliveryMark): Promise<void> {
@@ -85,7 +97,8 @@ export async function pruneDeliveryMarks(maxAgeMs: number, now = Date.now()): Pr
   for (let i = 0; i < keys.length; i += 500) {
     const items = await store.getItems<DeliveryMark>(keys.slice(i, i + 500))
     for (const { key, value } of items) {
-      if (value && now - value.at > maxAgeMs) {
+      const mark = surely(value)
+      if (mark && now - mark.at > maxAgeMs) {
         await store.removeItem(key)
         removed++
       }
@@ -101,7 +114,7 @@ export async function writeLogSlot(slot: number, record: DeliveryRecord): Promis
 export async function readLogSlots(slots: number): Promise<DeliveryRecord[]> {
   const keys = Array.from({ length: slots }, (_, slot) => logKey(slot))
   const items = await useDataStorage().getItems<DeliveryRecord>(keys)
-  return items.map(item => item.value).filter((value): value is DeliveryRecord => value !== null)
+  return items.map(item => surely(item.value)).filter((value): value is DeliveryRecord => value !== null)
 }
 
 /** A write and a read of a tiny key: proves the driver is usable right now. */
@@ -109,5 +122,5 @@ export async function probeStorage(): Promise<void> {
   const store = useDataStorage()
   const stamp = Date.now()
   await store.setItem(`${V}:meta:health`, stamp)
-  if (typeof (await store.getItem<number>(`${V}:meta:health`)) !== 'number') throw new Error('storage read-back failed')
+  if (typeof surely(await store.getItem<number>(`${V}:meta:health`)) !== 'number') throw new Error('storage read-back failed')
 }

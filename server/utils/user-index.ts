@@ -8,6 +8,8 @@ import type { UserRecord } from './user-rules'
  */
 const live = new Map<string, UserSortKeys>()
 let seq = 0
+/** Seqs handed out whose write has not landed (or failed) yet. */
+const pending = new Set<number>()
 let loading: Promise<void> | undefined
 
 export function ensureUserIndex(): Promise<void> {
@@ -31,12 +33,24 @@ export function indexUserRecord(record: UserRecord): void {
   else live.set(record.id, userSortKeys(record.data))
 }
 
+/** Reserve the next seq for a write; `settleSeq` it once the write landed or failed. */
 export function nextSeq(): number {
-  return ++seq
+  pending.add(++seq)
+  return seq
 }
 
-export function currentSeq(): number {
-  return seq
+export function settleSeq(value: number): void {
+  pending.delete(value)
+}
+
+/**
+ * The highest seq whose change, and every change before it, is in the index. A list read
+ * reports this, so a client can trust that live events up to it are already in the snapshot.
+ */
+export function committedSeq(): number {
+  let lowestPending = Infinity
+  for (const value of pending) lowestPending = Math.min(lowestPending, value)
+  return lowestPending === Infinity ? seq : lowestPending - 1
 }
 
 export function queryUserIds({ query, orderBy, limit, offset }: UserListQuery): { ids: string[], totalCount: number } {

@@ -37,24 +37,37 @@ function toChangeEvent(type: UserEvent['type'], record: UserRecord): UserChangeE
     : { type: type === 'user.deleted' ? 'user.updated' : type, data: record.data, seq: record.seq }
 }
 
+/** Write a record and reflect it in the index; its seq counts as settled whether or not the write landed. */
+async function commitUserRecord(record: UserRecord): Promise<void> {
+  try {
+    await writeUserRecord(record)
+    indexUserRecord(record)
+  }
+  finally {
+    settleSeq(record.seq)
+  }
+}
+
 async function applyUserEvent(svixId: string, event: UserEvent): Promise<IngestResult> {
   const userId = event.data.id
   return await withUserLock(userId, async () => {
     const stored = await readUserRecord(userId)
     // This very delivery was written before but never confirmed (storage failed after the write):
     // finish it now so the retry is not mistaken for stale and the change still gets broadcast.
-    const record: UserRecord | null = stored?.svixId === svixId
-      ? stored
-      : (() => {
-          const decision = decideUserChange(stored, event)
-          return decision.apply ? { ...decision.next, seq: nextSeq(), svixId } : null
-        })()
-    if (!record) {
-      await writeDeliveryMark(svixId, { outcome: 'stale', type: event.type, userId, at: Date.now() })
-      return { outcome: 'stale', userId }
+    let record: UserRecord
+    if (stored?.svixId === svixId) {
+      record = stored
+      indexUserRecord(record)
     }
-    if (record !== stored) await writeUserRecord(record)
-    indexUserRecord(record)
+    else {
+      const decision = decideUserChange(stored, event)
+      if (!decision.apply) {
+        await writeDeliveryMark(svixId, { outcome: 'stale', type: event.type, userId, at: Date.now() })
+        return { outcome: 'stale', userId }
+      }
+      record = { ...decision.next, seq: nextSeq(), svixId }
+      await commitUserRecord(record)
+    }
     await writeDeliveryMark(svixId, { outcome: 'applied', type: event.type, userId, at: Date.now() })
     broadcastUserChange(toChangeEvent(event.type, record))
     return { outcome: 'applied', userId }
@@ -99,7 +112,7 @@ export async function getStoredUser(id: string): Promise<ClerkUser | null> {
 
 export async function listStoredUsers(query: UserListQuery): Promise<{ data: ClerkUser[], totalCount: number, seq: number }> {
   await ensureUserIndex()
-  const seq = currentSeq()
+  const seq = committedSeq()
   const { ids, totalCount } = queryUserIds(query)
   const records = await readUserRecords(ids)
   const byId = new Map(records.map(record => [record.id, record]))

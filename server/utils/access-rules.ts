@@ -147,14 +147,24 @@ const UNAVAILABLE_REASONS = new Set([
   'jwk-remote-invalid',
 ])
 
-/** Any error from verifyToken to a status: 503 when Clerk could not be consulted, else 401. */
+/**
+ * Any error from verifyToken to a status. Every defect of the token itself comes back as Clerk's
+ * TokenVerificationError with a `reason` (tested in tests/unit/access-rules.test.ts): 401. No reason
+ * means the check itself failed (e.g. `fetch failed` loading the JWKS without a JWT key): 503, so an
+ * outage never reads as "signed out".
+ */
 export function clerkErrorStatus(error: unknown): 401 | 503 {
   const reason = error && typeof error === 'object' ? (error as { reason?: unknown }).reason : undefined
-  return typeof reason === 'string' && UNAVAILABLE_REASONS.has(reason) ? 503 : 401
+  if (typeof reason !== 'string') return 503
+  return UNAVAILABLE_REASONS.has(reason) ? 503 : 401
 }
 
 /** A short, safe label for logs: the Clerk reason code, never the token or a key. */
 export function clerkErrorReason(error: unknown): string {
   const reason = error && typeof error === 'object' ? (error as { reason?: unknown }).reason : undefined
-  return typeof reason === 'string' ? reason : error instanceof Error ? error.name : 'unknown'
+  if (typeof reason === 'string') return reason
+  if (!(error instanceof Error)) return 'unknown'
+  // e.g. "TypeError ENOTFOUND" for an unreachable Clerk API; a code, never a message that could echo input.
+  const code = (error.cause as { code?: unknown } | undefined)?.code
+  return typeof code === 'string' ? `${error.name} ${code}` : error.name
 }

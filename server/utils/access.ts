@@ -69,10 +69,21 @@ export function isLocalAccessMode(): boolean {
   return import.meta.dev && !readClerkKeys().publishableKey
 }
 
+// Runtime config is fixed for the life of the process; parsing the PEM on every request is waste.
+let problemCache: { keys: ClerkKeys, problem: string | null } | undefined
+function keysProblem(keys: ClerkKeys): string | null {
+  const cached = problemCache
+  if (cached && cached.keys.publishableKey === keys.publishableKey && cached.keys.secretKey === keys.secretKey && cached.keys.jwtKey === keys.jwtKey) {
+    return cached.problem
+  }
+  problemCache = { keys, problem: clerkKeysProblem(keys) }
+  return problemCache.problem
+}
+
 /** One line for the startup log when the admin surfaces will answer 503, else null. Never contains a key. */
 export function clerkConfigProblem(): string | null {
   if (isLocalAccessMode()) return null
-  return clerkKeysProblem(readClerkKeys())
+  return keysProblem(readClerkKeys())
 }
 
 let adminIdsCache: { raw: unknown, ids: Set<string> } | undefined
@@ -81,6 +92,8 @@ function adminUserIds(): Set<string> {
   if (adminIdsCache?.raw !== raw) adminIdsCache = { raw, ids: parseAdminUserIds(raw) }
   return adminIdsCache.ids
 }
+
+let lastUnavailableLog = 0
 
 async function verifySessionClaims(token: string, keys: ClerkKeys): Promise<Record<string, unknown>> {
   try {
@@ -93,8 +106,12 @@ async function verifySessionClaims(token: string, keys: ClerkKeys): Promise<Reco
   catch (error) {
     const status = clerkErrorStatus(error)
     if (status === 503) {
-      // Operators need to know Clerk could not be consulted; the reason code carries no secret.
-      console.warn(`[access] session verification unavailable (${clerkErrorReason(error)})`)
+      // Operators need to know Clerk could not be consulted (at most once a minute during an outage);
+      // the reason code carries no secret.
+      if (Date.now() - lastUnavailableLog > 60_000) {
+        lastUnavailableLog = Date.now()
+        console.warn(`[access] session verification unavailable (${clerkErrorReason(error)})`)
+      }
       throw new AccessError(503, ACCESS_MESSAGES.unavailable)
     }
     throw new AccessError(401, ACCESS_MESSAGES.unauthorized)
@@ -108,7 +125,7 @@ export async function authorizeAdmin(req: AccessRequest): Promise<AdminIdentity>
     return { userId: null, via: 'local' }
   }
   const keys = readClerkKeys()
-  if (clerkKeysProblem(keys)) throw new AccessError(503, ACCESS_MESSAGES.notConfigured)
+  if (keysProblem(keys)) throw new AccessError(503, ACCESS_MESSAGES.notConfigured)
 
   const found = findSessionToken(req.headers, keys.publishableKey, req.token)
   if (!found.token) throw new AccessError(401, ACCESS_MESSAGES.unauthorized)

@@ -124,6 +124,28 @@ describe('production without Clerk keys fails closed', () => {
   })
 })
 
+describe('Clerk unreachable (secret key only, no JWT key, offline)', () => {
+  let networked: TestServer
+  beforeAll(async () => {
+    networked = await startServer({ env: { NUXT_CLERK_JWT_KEY: undefined } })
+  })
+  afterAll(async () => {
+    await networked?.stop()
+  })
+
+  it('a token that cannot be checked is 503, not "signed out", and the log says why without secrets', async () => {
+    const response = await fetch(`${networked.url}/api/users`, { headers: { authorization: `Bearer ${signSessionToken({ sub: ADMIN_USER_ID })}` } })
+    expect(response.status).toBe(503)
+    expect(await response.json()).toMatchObject({ statusCode: 503, message: 'Clerk session verification is unavailable' })
+    expect(networked.logs()).toMatch(/\[access\] session verification unavailable \(/)
+    expect(networked.logs()).not.toContain(FAKE_SECRET_KEY)
+  })
+
+  it('no token is still 401 (nothing to check)', async () => {
+    expect((await fetch(`${networked.url}/api/users`)).status).toBe(401)
+  })
+})
+
 describe('security headers', () => {
   it.each(['/', '/admin', '/sign-in'])('%s carries the page policy', async (path) => {
     const response = await fetch(`${clerk.url}${path}`, { headers: { cookie: cookieFor(signSessionToken({ sub: ADMIN_USER_ID })) }, redirect: 'manual' })

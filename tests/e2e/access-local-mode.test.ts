@@ -55,7 +55,7 @@ function get(path: string, headers: Record<string, string> = {}): Promise<{ stat
       res.on('data', (chunk: string) => { body += chunk })
       res.on('end', () => done({ status: res.statusCode ?? 0, body, headers: res.headers }))
     })
-    req.setTimeout(120_000, () => req.destroy(new Error(`GET ${path} timed out`)))
+    req.setTimeout(240_000, () => req.destroy(new Error(`GET ${path} timed out`)))
     req.on('error', fail)
     req.end()
   })
@@ -146,7 +146,7 @@ beforeAll(async () => {
   expect(delivered.status).toBe(200)
   // Compile the admin page once before the timed tests (the first SSR in dev is slow).
   await get('/admin')
-})
+}, 600_000) // one dev server: Vite and Nitro compile everything on first use, slow on a busy 2-core machine
 
 afterAll(async () => {
   const proc = child
@@ -158,7 +158,7 @@ afterAll(async () => {
   clearTimeout(timer)
 })
 
-describe('local mode (nuxt dev, no Clerk keys): loopback only', () => {
+describe('local mode (nuxt dev, no Clerk keys): loopback only', { timeout: 240_000 }, () => {
   describe('read API', () => {
     it('answers this machine', async () => {
       for (const path of ['/api/users', `/api/users/${user.id}`]) {

@@ -132,6 +132,11 @@ describe('verifyToken (the real @clerk/backend) and clerkErrorStatus', () => {
       return `${h}.${Buffer.from(JSON.stringify({ sub: 'user_admin', exp: now() + 60, metadata: { role: 'admin' } })).toString('base64url')}.${s}`
     }],
     ['no sub', () => sign({})],
+    ['empty', () => ''],
+    ['not base64 JSON', () => 'ew.e30.x'],
+    ['HS256 (symmetric) header', () => `${Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')}.${Buffer.from(`{"sub":"u","exp":${now() + 60}}`).toString('base64url')}.x`],
+    ['payload not an object', () => `${Buffer.from('{"alg":"RS256","typ":"JWT"}').toString('base64url')}.${Buffer.from('null').toString('base64url')}.${'A'.repeat(342)}`],
+    ['huge', () => 'x'.repeat(100_000)],
   ])('rejects %s with 401', async (_label, token) => {
     const error = await verify(token()).then(() => null, (e: unknown) => e)
     expect(error).toBeTruthy()
@@ -141,7 +146,9 @@ describe('verifyToken (the real @clerk/backend) and clerkErrorStatus', () => {
   it('maps "Clerk could not be consulted" to 503', () => {
     expect(clerkErrorStatus({ reason: 'jwk-remote-failed-to-load' })).toBe(503)
     expect(clerkErrorStatus({ reason: 'secret-key-invalid' })).toBe(503)
-    expect(clerkErrorStatus(new TypeError('boom'))).toBe(401)
-    expect(clerkErrorStatus(undefined)).toBe(401)
+    // No Clerk reason = the check itself failed (network while loading the JWKS), not the token.
+    expect(clerkErrorStatus(new TypeError('fetch failed'))).toBe(503)
+    expect(clerkErrorStatus(undefined)).toBe(503)
+    expect(clerkErrorStatus({ reason: 'token-expired' })).toBe(401)
   })
 })

@@ -21,9 +21,9 @@ export default defineNuxtConfig({
   css: ['~/assets/main.css'],
   devtools: { enabled: false },
   telemetry: false,
-  // Font providers are unreachable offline; icons come from @iconify-json/lucide.
-  fonts: false,
-  icon: { serverBundle: 'local', fallbackToApi: false },
+  // Font providers may be unreachable (offline, firewalls); icons ship in the bundle from @iconify-json/lucide.
+  ui: { fonts: false },
+  icon: { serverBundle: 'local', clientBundle: { scan: true }, fallbackToApi: false },
   runtimeConfig: {
     storageDriver: 'fs',
     storageBase: '.data/clerk',
@@ -47,6 +47,8 @@ export default defineNuxtConfig({
   },
   vite: {
     server: { allowedHosts: devAllowedHosts.length ? devAllowedHosts : undefined },
+    // Found late otherwise, and the dev server reloads the page mid-navigation to /admin.
+    optimizeDeps: { include: ['socket.io-client'] },
   },
   typescript: { strict: true },
 })

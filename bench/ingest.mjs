@@ -97,11 +97,22 @@ function tally(results, expect) {
   return { counts, unexpected }
 }
 
-async function closedLoopPhase(url, signed, agent) {
-  const started = performance.now()
-  const results = await runClosedLoop(signed.length, CONCURRENCY, i => postJson(url, signed[i], agent))
-  const seconds = (performance.now() - started) / 1000
-  return { results, perSecond: Math.round(signed.length / seconds), latency: summarize(results.map(r => r.ms)) }
+/** Server CPU ms per delivery over `run`, or null where /proc is unavailable. */
+async function withServerCpu(server, count, run) {
+  const before = server.cpuMs()
+  const result = await run()
+  const after = server.cpuMs()
+  const cpuMsPerDelivery = before === null || after === null ? null : Math.round(((after - before) / count) * 1000) / 1000
+  return { ...result, cpuMsPerDelivery }
+}
+
+async function closedLoopPhase(server, url, signed, agent) {
+  return withServerCpu(server, signed.length, async () => {
+    const started = performance.now()
+    const results = await runClosedLoop(signed.length, CONCURRENCY, i => postJson(url, signed[i], agent))
+    const seconds = (performance.now() - started) / 1000
+    return { results, perSecond: Math.round(signed.length / seconds), latency: summarize(results.map(r => r.ms)) }
+  })
 }
 
 const isApplied = r => r.status === 200 && r.json?.outcome === 'applied'
@@ -138,11 +149,11 @@ async function main() {
     if (warm.unexpected) throw new Error(`Warm-up deliveries were not all applied: ${JSON.stringify(warm.counts)}`)
 
     console.log(`(b) baseline: ${COUNT} wrongly signed deliveries, ${CONCURRENCY} in flight...`)
-    const baseline = await closedLoopPhase(url, baselineSigned, agent)
+    const baseline = await closedLoopPhase(server, url, baselineSigned, agent)
     console.log(`(a) valid: ${COUNT} new signed user.created/user.updated deliveries, ${CONCURRENCY} in flight...`)
-    const applied = await closedLoopPhase(url, validSigned, agent)
+    const applied = await closedLoopPhase(server, url, validSigned, agent)
     console.log(`(c) steady: ${RATE}/s for ${SECONDS} s (open loop)...`)
-    const steadyRun = await runOpenLoop(steadySigned.length, RATE, i => postJson(url, steadySigned[i], agent))
+    const steadyRun = await withServerCpu(server, steadySigned.length, () => runOpenLoop(steadySigned.length, RATE, i => postJson(url, steadySigned[i], agent)))
 
     const appliedTally = tally(applied.results, isApplied)
     const baselineTally = tally(baseline.results, isRejected)
@@ -155,13 +166,18 @@ async function main() {
 
     console.log('')
     printTable([
-      ['phase', 'deliveries', 'as expected', 'per s', 'p50 ms', 'p99 ms', 'max ms'],
-      ['(a) valid, applied', COUNT, COUNT - appliedTally.unexpected, applied.perSecond, applied.latency.p50, applied.latency.p99, applied.latency.max],
-      ['(b) wrong signature, rejected', COUNT, COUNT - baselineTally.unexpected, baseline.perSecond, baseline.latency.p50, baseline.latency.p99, baseline.latency.max],
-      [`(c) steady ${RATE}/s x ${SECONDS} s`, steadyRun.runs.length, steadyRun.runs.length - steadyTally.unexpected, achievedRate, steady.p50, steady.p99, steady.max],
+      ['phase', 'deliveries', 'as expected', 'per s', 'p50 ms', 'p99 ms', 'max ms', 'server CPU ms each'],
+      ['(a) valid, applied', COUNT, COUNT - appliedTally.unexpected, applied.perSecond, applied.latency.p50, applied.latency.p99, applied.latency.max, applied.cpuMsPerDelivery ?? 'n/a'],
+      ['(b) wrong signature, rejected', COUNT, COUNT - baselineTally.unexpected, baseline.perSecond, baseline.latency.p50, baseline.latency.p99, baseline.latency.max, baseline.cpuMsPerDelivery ?? 'n/a'],
+      [`(c) steady ${RATE}/s x ${SECONDS} s`, steadyRun.runs.length, steadyRun.runs.length - steadyTally.unexpected, achievedRate, steady.p50, steady.p99, steady.max, steadyRun.cpuMsPerDelivery ?? 'n/a'],
     ])
     console.log('')
     console.log(`ratio valid/baseline: ${ratio} (target >= ${TARGET_RATIO}) ${verdict(ratio >= TARGET_RATIO)}`)
+    if (applied.cpuMsPerDelivery && baseline.cpuMsPerDelivery) {
+      // Independent of what else the machine is doing: what one core could sustain.
+      const cpuRatio = Math.round((baseline.cpuMsPerDelivery / applied.cpuMsPerDelivery) * 100) / 100
+      console.log(`server CPU per delivery: applied ${applied.cpuMsPerDelivery} ms, rejected ${baseline.cpuMsPerDelivery} ms (CPU ratio ${cpuRatio}; one core ~${Math.round(1000 / applied.cpuMsPerDelivery)} applied/s)`)
+    }
     console.log(`steady p99: ${steady.p99} ms (target <= ${TARGET_STEADY_P99} ms) ${verdict(steady.p99 <= TARGET_STEADY_P99)}; counted from schedule: p50 ${steadyFromSchedule.p50} ms, p99 ${steadyFromSchedule.p99} ms`)
 
     const problems = []
@@ -176,10 +192,10 @@ async function main() {
       machine: { ...loadBefore, load1After: machineLoad().load1 },
       count: COUNT,
       concurrency: CONCURRENCY,
-      valid: { perSecond: applied.perSecond, ...applied.latency },
-      baseline: { perSecond: baseline.perSecond, ...baseline.latency },
+      valid: { perSecond: applied.perSecond, ...applied.latency, serverCpuMs: applied.cpuMsPerDelivery },
+      baseline: { perSecond: baseline.perSecond, ...baseline.latency, serverCpuMs: baseline.cpuMsPerDelivery },
       ratio,
-      steady: { rate: RATE, seconds: SECONDS, achievedRate, ...steady, fromSchedule: steadyFromSchedule },
+      steady: { rate: RATE, seconds: SECONDS, achievedRate, ...steady, fromSchedule: steadyFromSchedule, serverCpuMs: steadyRun.cpuMsPerDelivery },
       targets: { ratio: ratio >= TARGET_RATIO, steadyP99: steady.p99 <= TARGET_STEADY_P99 },
       errors: problems.length,
     }))

@@ -2,7 +2,7 @@
 // configuration the bench gives it (inherited NUXT_* settings would make results unreproducible).
 
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -43,7 +43,7 @@ function cleanEnv() {
 
 /**
  * @param {{ entry: string, env?: Record<string, string>, healthTimeoutMs?: number, profileDir?: string }} options
- * @returns {Promise<{ origin: string, port: number, dataDir: string, child: import('node:child_process').ChildProcess, logs: () => string, stop: () => Promise<void> }>}
+ * @returns {Promise<{ origin: string, port: number, dataDir: string, child: import('node:child_process').ChildProcess, logs: () => string, stop: () => Promise<void>, cpuMs: () => number | null }>}
  */
 export async function startServer({ entry, env = {}, healthTimeoutMs = 30_000, profileDir }) {
   const port = await freePort()
@@ -96,7 +96,7 @@ export async function startServer({ entry, env = {}, healthTimeoutMs = 30_000, p
     if (exited) break
     try {
       const response = await fetch(`${origin}/api/health`, { signal: AbortSignal.timeout(1000) })
-      if (response.ok) return { origin, port, dataDir, child, logs: () => log, stop }
+      if (response.ok) return { origin, port, dataDir, child, logs: () => log, stop, cpuMs: () => processCpuMs(child.pid) }
     }
     catch { /* not listening yet */ }
     await sleep(100)
@@ -104,3 +104,21 @@ export async function startServer({ entry, env = {}, healthTimeoutMs = 30_000, p
   await stop()
   throw new Error(`Server did not become healthy (${exited ? `exited ${exited.code ?? exited.signal}` : 'timed out'}). Output:\n${log}`)
 }
+
+/**
+ * CPU time (user + system, ms) a process has used, from /proc (Linux; null elsewhere). On a busy
+ * machine wall-clock rates mostly measure the neighbours; CPU per delivery measures the server.
+ */
+export function processCpuMs(pid) {
+  try {
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15, in clock ticks.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS
+  }
+  catch {
+    return null
+  }
+}
+
+// USER_HZ is 100 on every mainstream Linux build.
+const CLOCK_TICKS = 100

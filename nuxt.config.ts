@@ -17,6 +17,8 @@ export default defineNuxtConfig({
     // never touches the public webhook route.
     skipServerMiddleware: true,
     signInUrl: '/sign-in',
+    // Development instances would otherwise post telemetry to Clerk from the admin's browser.
+    telemetry: false,
   },
   css: ['~/assets/main.css'],
   devtools: { enabled: false },
@@ -43,7 +45,10 @@ export default defineNuxtConfig({
     },
   },
   nitro: {
-    experimental: { websocket: true },
+    experimental: {
+      // @ts-expect-error Nitro 2's option, which socket.io needs (crossws); Nuxt 4.4's config types only list options common to every Nitro major.
+      websocket: true,
+    },
   },
   vite: {
     server: { allowedHosts: devAllowedHosts.length ? devAllowedHosts : undefined },

@@ -5,6 +5,8 @@ const REMEMBER_SVIX_IDS_MS = 8 * DAY
 export default defineNitroPlugin(() => {
   const problem = clerkConfigProblem()
   if (problem) console.warn(`[clerk] ${problem}`)
+  const ipProblem = webhookIpConfigProblem()
+  if (ipProblem) console.warn(`[webhooks] ${ipProblem}`)
   ensureLocalSigningSecret().catch(error => console.error('[local mode] could not prepare a signing secret:', error))
   ensureUserIndex().catch(error => console.error('[store] could not load users:', error instanceof Error ? error.message : error))
   ensureDeliveryLog().catch(() => {})

@@ -23,7 +23,8 @@ export function contentSecurityPolicy(options: PagePolicyOptions): string {
   // Development instances also redirect through *.clerk.accounts.dev (accounts portal, dev browser).
   const devInstance = clerk?.instanceType === 'development' ? ['https://*.clerk.accounts.dev'] : []
   const turnstile = clerk ? ['https://challenges.cloudflare.com'] : []
-  const clerkImages = clerk ? ['https://img.clerk.com'] : []
+  // Avatars in stored users point at img.clerk.com whether or not sign-in is configured (local mode too).
+  const clerkImages = ['https://img.clerk.com']
   // Vite injects its own inline scripts in dev; a rendered production page is allowed its exact ones.
   const inlineScripts = options.dev || !options.scriptHashes ? ["'unsafe-inline'"] : options.scriptHashes
 

@@ -143,6 +143,7 @@ async function main() {
     await new Promise(resolve => setTimeout(resolve, 500))
 
     console.log(`Sending ${RATE} signed user.created/s for ${SECONDS} s to ${SOCKETS} sockets...`)
+    const cpuBefore = server.cpuMs()
     const run = await runOpenLoop(count, RATE, (i) => {
       sentAt[i] = performance.now()
       return postJson(url, deliveries[i], agent)
@@ -150,6 +151,9 @@ async function main() {
     const expected = count * SOCKETS
     const drainUntil = performance.now() + DRAIN_MS
     while (received < expected && performance.now() < drainUntil) await new Promise(resolve => setTimeout(resolve, 20))
+    const cpuAfter = server.cpuMs()
+    // Server CPU per delivery (ingest + broadcast to every socket): what a busy machine does not distort.
+    const serverCpuMs = cpuBefore === null || cpuAfter === null ? null : Math.round(((cpuAfter - cpuBefore) / count) * 1000) / 1000
 
     const applied = run.runs.filter(r => r.result.status === 200 && r.result.json?.outcome === 'applied').length
     const http = summarize(run.runs.map(r => r.result.ms))
@@ -163,6 +167,7 @@ async function main() {
     console.log('')
     console.log(`events received: ${received} of ${expected} (${SOCKETS} sockets x ${count} deliveries); deliveries applied: ${applied} of ${count}`)
     console.log(`p99: ${stats.p99} ms (target <= ${TARGET_P99} ms) ${verdict(stats.p99 <= TARGET_P99)}`)
+    if (serverCpuMs !== null) console.log(`server CPU per delivery (ingest + broadcast to ${SOCKETS} sockets): ${serverCpuMs} ms, ${Math.round(serverCpuMs * RATE / 10)}% of one core at ${RATE}/s`)
 
     const problems = []
     if (applied !== count) problems.push(`${count - applied} deliveries were not applied`)
@@ -182,6 +187,7 @@ async function main() {
       expected,
       latency: stats,
       http,
+      serverCpuMs,
       target: { p99: stats.p99 <= TARGET_P99 },
       errors: problems.length,
     }))

@@ -27,10 +27,13 @@ describe('contentSecurityPolicy', () => {
     expect(contentSecurityPolicy({ publishableKey: live })).not.toContain('accounts.dev')
   })
 
-  it('without Clerk (local mode) allows no third party at all', () => {
-    const policy = contentSecurityPolicy({ publishableKey: '' })
-    expect(policy).not.toMatch(/https:/)
-    expect(directives(policy)['frame-src']).toEqual(["'none'"])
+  it('without Clerk (local mode) runs, frames and connects to no third party; only avatars load from img.clerk.com', () => {
+    const csp = directives(contentSecurityPolicy({ publishableKey: '' }))
+    for (const name of ['script-src', 'connect-src', 'frame-src', 'default-src']) {
+      expect(csp[name]!.join(' '), name).not.toMatch(/https:/)
+    }
+    expect(csp['frame-src']).toEqual(["'none'"])
+    expect(csp['img-src']).toContain('https://img.clerk.com')
   })
 
   it('relaxes eval and websockets only for nuxt dev', () => {

@@ -97,22 +97,22 @@ function tally(results, expect) {
   return { counts, unexpected }
 }
 
-/** Server CPU ms per delivery over `run`, or null where /proc is unavailable. */
-async function withServerCpu(server, count, run) {
+/** Server CPU ms per delivery sent during `run`, or null where /proc is unavailable. */
+async function withServerCpu(server, run, sentOf) {
   const before = server.cpuMs()
   const result = await run()
   const after = server.cpuMs()
-  const cpuMsPerDelivery = before === null || after === null ? null : Math.round(((after - before) / count) * 1000) / 1000
+  const cpuMsPerDelivery = before === null || after === null ? null : Math.round(((after - before) / sentOf(result)) * 1000) / 1000
   return { ...result, cpuMsPerDelivery }
 }
 
 async function closedLoopPhase(server, url, signed, agent) {
-  return withServerCpu(server, signed.length, async () => {
+  return withServerCpu(server, async () => {
     const started = performance.now()
     const results = await runClosedLoop(signed.length, CONCURRENCY, i => postJson(url, signed[i], agent))
     const seconds = (performance.now() - started) / 1000
     return { results, perSecond: Math.round(signed.length / seconds), latency: summarize(results.map(r => r.ms)) }
-  })
+  }, r => r.results.length)
 }
 
 const isApplied = r => r.status === 200 && r.json?.outcome === 'applied'
@@ -153,7 +153,7 @@ async function main() {
     console.log(`(a) valid: ${COUNT} new signed user.created/user.updated deliveries, ${CONCURRENCY} in flight...`)
     const applied = await closedLoopPhase(server, url, validSigned, agent)
     console.log(`(c) steady: ${RATE}/s for ${SECONDS} s (open loop)...`)
-    const steadyRun = await withServerCpu(server, steadySigned.length, () => runOpenLoop(steadySigned.length, RATE, i => postJson(url, steadySigned[i], agent)))
+    const steadyRun = await withServerCpu(server, () => runOpenLoop(steadySigned.length, RATE, i => postJson(url, steadySigned[i], agent)), r => r.runs.length)
 
     const appliedTally = tally(applied.results, isApplied)
     const baselineTally = tally(baseline.results, isRejected)

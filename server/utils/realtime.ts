@@ -36,10 +36,15 @@ export function createRealtimeServer(): { io: AdminServer, engine: Engine } {
   return { io: server, engine }
 }
 
+/** Encoding a packet costs even with nobody to send it to: skip it while no admin is connected. */
+function admins() {
+  return io && io.sockets.adapter.rooms.get(ADMINS)?.size ? io.to(ADMINS) : undefined
+}
+
 export function broadcastUserChange(change: UserChangeEvent): void {
-  io?.to(ADMINS).emit(change.type, change)
+  admins()?.emit(change.type, change)
 }
 
 export function broadcastDelivery(record: DeliveryRecord): void {
-  io?.to(ADMINS).emit('delivery', record)
+  admins()?.emit('delivery', record)
 }

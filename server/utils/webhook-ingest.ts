@@ -27,11 +27,12 @@ function reject(status: number, reason: string, message: string): Answer {
 async function readLimitedBody(event: H3Event): Promise<string | null> {
   const declared = Number(getRequestHeader(event, 'content-length') ?? 0)
   if (declared > MAX_WEBHOOK_BYTES) return null
-  const stream = getRequestWebStream(event)
-  if (!stream) return ''
+  // Node's own request stream where there is one (node-server, dev); the web stream elsewhere.
+  const source = (event.node?.req?.readable ? event.node.req : getRequestWebStream(event)) as AsyncIterable<Uint8Array> | undefined
+  if (!source) return ''
   const chunks: Uint8Array[] = []
   let size = 0
-  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of source) {
     size += chunk.byteLength
     if (size > MAX_WEBHOOK_BYTES) return null
     chunks.push(chunk)

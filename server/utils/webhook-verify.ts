@@ -47,6 +47,15 @@ function classify(error: unknown): VerifyResult {
 }
 
 /**
+ * What Clerk's `verifyWebhook` reads of a Request: its headers and its text. The body is already
+ * read and size-checked, and building a full fetch Request per delivery (and per rotated secret)
+ * costs more CPU than the HMAC itself on the hot path.
+ */
+function requestLike(headers: Record<string, string>, body: string): Request {
+  return { headers: new Headers(headers), text: async () => body } as unknown as Request
+}
+
+/**
  * Verify a delivery with Clerk's own `verifyWebhook`, once per configured secret, so a secret
  * can be rotated without dropping deliveries signed by the old one.
  */
@@ -61,8 +70,7 @@ export async function verifyDelivery(rawBody: string, headers: HeaderBag, secret
   let result: VerifyResult = fail('signature_mismatch', 'No signing secret is configured')
   for (const secret of secrets) {
     try {
-      const request = new Request('http://webhook.local/api/webhooks', { method: 'POST', headers: requestHeaders, body: rawBody })
-      const event = await verifyWebhook(request, { signingSecret: secret })
+      const event = await verifyWebhook(requestLike(requestHeaders, rawBody), { signingSecret: secret })
       return { ok: true, event }
     }
     catch (error) {

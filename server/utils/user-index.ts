@@ -1,12 +1,15 @@
 import type { UserListQuery } from '#shared/types'
-import type { UserRecord } from './user-rules'
+import type { UserRecord, UserVersion } from './user-rules'
 
 /**
  * In-memory search/sort keys for every live user, so listing 100,000 users never reads them all
  * from storage: a page reads only its own rows. Built once from storage at start, then kept in
- * step by the users store after each write. Also holds the store-wide change counter (`seq`).
+ * step by the users store after each write (this process is the store's only writer). Also holds
+ * each id's version (tombstones included), so judging a delivery needs no storage read, and the
+ * store-wide change counter (`seq`).
  */
 const live = new Map<string, UserSortKeys>()
+const versions = new Map<string, UserVersion>()
 let seq = 0
 /** Seqs handed out whose write has not landed (or failed) yet. */
 const pending = new Set<number>()
@@ -15,10 +18,7 @@ let loading: Promise<void> | undefined
 export function ensureUserIndex(): Promise<void> {
   loading ??= (async () => {
     const records = await readAllUserRecords()
-    for (const record of records) {
-      seq = Math.max(seq, record.seq)
-      if (!record.deleted && record.data) live.set(record.id, userSortKeys(record.data))
-    }
+    for (const record of records) indexUserRecord(record)
   })().catch((error) => {
     loading = undefined // let the next request try again
     throw error
@@ -29,8 +29,15 @@ export function ensureUserIndex(): Promise<void> {
 /** Reflect a record that was just written. */
 export function indexUserRecord(record: UserRecord): void {
   seq = Math.max(seq, record.seq)
-  if (record.deleted || !record.data) live.delete(record.id)
-  else live.set(record.id, userSortKeys(record.data))
+  const { data, ...version } = record
+  versions.set(record.id, version)
+  if (record.deleted || !data) live.delete(record.id)
+  else live.set(record.id, userSortKeys(data))
+}
+
+/** What the store holds for this id, without its data; null if never seen. */
+export function storedVersion(id: string): UserVersion | null {
+  return versions.get(id) ?? null
 }
 
 /** Reserve the next seq for a write; `settleSeq` it once the write landed or failed. */

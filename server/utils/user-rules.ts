@@ -19,6 +19,9 @@ export interface UserRecord {
   svixId: string
 }
 
+/** A record without its data: enough to judge the next event. */
+export type UserVersion = Omit<UserRecord, 'data'>
+
 export type UserEvent =
   | { type: 'user.created' | 'user.updated', data: ClerkUser, timestamp?: number }
   | { type: 'user.deleted', data: { id: string, deleted?: boolean }, timestamp?: number }
@@ -31,7 +34,7 @@ export type Decision =
  * The ordering rules, pure. Deliveries are unordered and repeated, so each event is judged only
  * against what is stored: newer `updated_at` wins, a tombstone wins over everything.
  */
-export function decideUserChange(stored: UserRecord | null, event: UserEvent): Decision {
+export function decideUserChange(stored: Pick<UserRecord, 'deleted' | 'updatedAt'> | null, event: UserEvent): Decision {
   if (stored?.deleted) return { apply: false, why: 'already_deleted' }
   if (event.type === 'user.deleted') {
     return {

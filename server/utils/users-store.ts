@@ -51,13 +51,13 @@ async function commitUserRecord(record: UserRecord): Promise<void> {
 async function applyUserEvent(svixId: string, event: UserEvent): Promise<IngestResult> {
   const userId = event.data.id
   return await withUserLock(userId, async () => {
-    const stored = await readUserRecord(userId)
+    const stored = storedVersion(userId)
+    let record: UserRecord | null
     // This very delivery was written before but never confirmed (storage failed after the write):
     // finish it now so the retry is not mistaken for stale and the change still gets broadcast.
-    let record: UserRecord
     if (stored?.svixId === svixId) {
-      record = stored
-      indexUserRecord(record)
+      record = await readUserRecord(userId)
+      if (!record) throw new Error(`user ${userId} is indexed but missing from storage`)
     }
     else {
       const decision = decideUserChange(stored, event)

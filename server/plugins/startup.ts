@@ -2,7 +2,7 @@ const DAY = 24 * 60 * 60 * 1000
 // Svix retries for about 28 hours and replays come later: remember ids for 8 days.
 const REMEMBER_SVIX_IDS_MS = 8 * DAY
 
-export default defineNitroPlugin(() => {
+export default defineNitroPlugin((nitroApp) => {
   const problem = clerkConfigProblem()
   if (problem) console.warn(`[clerk] ${problem}`)
   const ipProblem = webhookIpConfigProblem()
@@ -10,6 +10,8 @@ export default defineNitroPlugin(() => {
   ensureLocalSigningSecret().catch(error => console.error('[local mode] could not prepare a signing secret:', error))
   ensureUserIndex().catch(error => console.error('[store] could not load users:', error instanceof Error ? error.message : error))
   ensureDeliveryLog().catch(() => {})
+  // Graceful shutdown (SIGTERM/SIGINT) writes the delivery log's last changes.
+  nitroApp.hooks.hook('close', () => flushDeliveryLog())
 
   const prune = () => pruneDeliveryMarks(REMEMBER_SVIX_IDS_MS).catch(() => {})
   setTimeout(prune, 60_000).unref()

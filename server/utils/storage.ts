@@ -52,7 +52,7 @@ function surely<T>(value: T | Error | null): T | null {
 
 const userKey = (id: string) => `${V}:users:${keySegment(id)}`
 const markKey = (svixId: string) => `${V}:svix:${keySegment(svixId)}`
-const logKey = (slot: number) => `${V}:log:${slot}`
+const logKey = (chunk: number) => `${V}:log:${chunk}`
 
 export async function readUserRecord(id: string): Promise<UserRecord | null> {
   return surely(await useDataStorage().getItem<UserRecord>(userKey(id)))
@@ -107,14 +107,15 @@ export async function pruneDeliveryMarks(maxAgeMs: number, now = Date.now()): Pr
   return removed
 }
 
-export async function writeLogSlot(slot: number, record: DeliveryRecord): Promise<void> {
-  await useDataStorage().setItem(logKey(slot), record)
+/** The delivery log is kept in a few fixed chunks (arrays of records), rewritten in place. */
+export async function writeLogChunk(chunk: number, records: DeliveryRecord[]): Promise<void> {
+  await useDataStorage().setItem(logKey(chunk), records)
 }
 
-export async function readLogSlots(slots: number): Promise<DeliveryRecord[]> {
-  const keys = Array.from({ length: slots }, (_, slot) => logKey(slot))
-  const items = await useDataStorage().getItems<DeliveryRecord>(keys)
-  return items.map(item => surely(item.value)).filter((value): value is DeliveryRecord => value !== null)
+export async function readLogChunks(chunks: number): Promise<DeliveryRecord[]> {
+  const keys = Array.from({ length: chunks }, (_, chunk) => logKey(chunk))
+  const items = await useDataStorage().getItems<DeliveryRecord[]>(keys)
+  return items.flatMap(item => surely(item.value) ?? []).filter(record => typeof record?.n === 'number')
 }
 
 /** A write and a read of a tiny key: proves the driver is usable right now. */

@@ -24,6 +24,7 @@ const USAGE = `Usage: npm run bench:ingest -- [options]
   --rate <n>           deliveries/s in the steady phase (default 1000)
   --seconds <n>        length of the steady phase (default 5)
   --profile <dir>      write a V8 CPU profile of the server into <dir> (open in Chrome DevTools)
+  --driver <name>      storage driver for the server: fs (default, as shipped) or memory (no disk cost)
   --strict             exit 1 when a target is missed (not only on errors)
 `
 
@@ -35,6 +36,7 @@ const { values: opts } = parseArgs({
     'rate': { type: 'string', default: '1000' },
     'seconds': { type: 'string', default: '5' },
     'profile': { type: 'string' },
+    'driver': { type: 'string', default: 'fs' },
     'strict': { type: 'boolean', default: false },
     'help': { type: 'boolean', short: 'h', default: false },
   },
@@ -136,8 +138,8 @@ async function main() {
   const steadySigned = sign(makeDeliveries(RATE * SECONDS, createdInValid), secret)
 
   const loadBefore = machineLoad()
-  console.log(`Starting ${entry} (machine: ${loadBefore.cpus} CPUs, 1-min load ${loadBefore.load1}) ...`)
-  const server = await startServer({ entry, profileDir: opts.profile, env: { NUXT_CLERK_WEBHOOK_SIGNING_SECRET: secret } })
+  console.log(`Starting ${entry} with the ${opts.driver} storage driver (machine: ${loadBefore.cpus} CPUs, 1-min load ${loadBefore.load1}) ...`)
+  const server = await startServer({ entry, profileDir: opts.profile, env: { NUXT_CLERK_WEBHOOK_SIGNING_SECRET: secret, NUXT_STORAGE_DRIVER: opts.driver } })
   const url = `${server.origin}/api/webhooks`
   const agent = keepAliveAgent(Math.max(CONCURRENCY, 256))
   let failed = false
@@ -189,6 +191,7 @@ async function main() {
 
     console.log(JSON.stringify({
       bench: 'ingest',
+      driver: opts.driver,
       machine: { ...loadBefore, load1After: machineLoad().load1 },
       count: COUNT,
       concurrency: CONCURRENCY,

@@ -1,6 +1,4 @@
-const DAY = 24 * 60 * 60 * 1000
-// Svix retries for about 28 hours and replays come later: remember ids for 8 days.
-const REMEMBER_SVIX_IDS_MS = 8 * DAY
+import { REMEMBER_DELIVERIES_MS } from '../utils/user-rules'
 
 export default defineNitroPlugin((nitroApp) => {
   const problem = clerkConfigProblem()
@@ -13,7 +11,8 @@ export default defineNitroPlugin((nitroApp) => {
   // Graceful shutdown (SIGTERM/SIGINT) writes the delivery log's last changes.
   nitroApp.hooks.hook('close', () => flushDeliveryLog())
 
-  const prune = () => pruneDeliveryMarks(REMEMBER_SVIX_IDS_MS).catch(() => {})
+  // Ids of ignored event types are kept apart from users; forget them on the same schedule.
+  const prune = () => pruneDeliveryMarks(REMEMBER_DELIVERIES_MS).catch(() => {})
   setTimeout(prune, 60_000).unref()
   setInterval(prune, 60 * 60 * 1000).unref()
 })

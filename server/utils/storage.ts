@@ -11,10 +11,10 @@ import type { UserRecord } from './user-rules'
  */
 const V = 'v1'
 
+/** A delivery of an event type that touches no user (user deliveries are remembered in the user's record). */
 export interface DeliveryMark {
-  outcome: 'applied' | 'stale' | 'ignored'
+  outcome: 'ignored'
   type: string
-  userId: string | null
   at: number
 }
 

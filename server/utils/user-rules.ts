@@ -15,8 +15,17 @@ export interface UserRecord {
   deletedAt: number | null
   /** Store-wide change counter at the moment this record was written. */
   seq: number
-  /** The delivery that wrote this record: lets a retry finish a delivery interrupted after the write. */
-  svixId: string
+  /**
+   * The deliveries judged for this user (svix-id → outcome and when), so a retry or replay is a
+   * duplicate. Kept in the same record as the change, so one write commits both. Bounded by
+   * rememberDelivery; an id that has aged out is still judged by the rules below, which change nothing.
+   */
+  deliveries: Record<string, JudgedDelivery>
+}
+
+export interface JudgedDelivery {
+  outcome: 'applied' | 'stale'
+  at: number
 }
 
 /** A record without its data: enough to judge the next event. */
@@ -27,7 +36,7 @@ export type UserEvent =
   | { type: 'user.deleted', data: { id: string, deleted?: boolean }, timestamp?: number }
 
 export type Decision =
-  | { apply: true, next: Omit<UserRecord, 'seq' | 'svixId'> }
+  | { apply: true, next: Omit<UserRecord, 'seq' | 'deliveries'> }
   | { apply: false, why: 'older_or_equal' | 'already_deleted' }
 
 /**
@@ -47,4 +56,22 @@ export function decideUserChange(stored: Pick<UserRecord, 'deleted' | 'updatedAt
     apply: true,
     next: { id: event.data.id, data: event.data, updatedAt: event.data.updated_at, deleted: false, deletedAt: null },
   }
+}
+
+/** Svix retries for about 28 hours and Dashboard replays come later: remember ids for 8 days. */
+export const REMEMBER_DELIVERIES_MS = 8 * 24 * 60 * 60 * 1000
+/** Per user, so a user updated thousands of times never makes its record grow without bound. */
+export const MAX_REMEMBERED_PER_USER = 200
+
+/** Add one judged delivery, dropping ids past the age or count limit (oldest first). */
+export function rememberDelivery(
+  known: Record<string, JudgedDelivery> | undefined,
+  svixId: string,
+  judged: JudgedDelivery,
+): Record<string, JudgedDelivery> {
+  const kept = Object.entries(known ?? {})
+    .filter(([, delivery]) => judged.at - delivery.at < REMEMBER_DELIVERIES_MS)
+    .sort((a, b) => a[1].at - b[1].at)
+    .slice(-(MAX_REMEMBERED_PER_USER - 1))
+  return Object.fromEntries([...kept, [svixId, judged]])
 }

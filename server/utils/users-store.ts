@@ -1,5 +1,5 @@
 import type { ClerkUser, UserChangeEvent, UserListQuery } from '#shared/types'
-import { decideUserChange, type UserEvent, type UserRecord } from './user-rules'
+import { decideUserChange, rememberDelivery, type UserEvent, type UserRecord } from './user-rules'
 
 export interface VerifiedEvent {
   type: string
@@ -48,27 +48,32 @@ async function commitUserRecord(record: UserRecord): Promise<void> {
   }
 }
 
+/**
+ * Judge one user delivery against the stored version and commit the outcome with the change in
+ * a single write: a crash or a storage error leaves either both or neither. Broadcast only after.
+ */
 async function applyUserEvent(svixId: string, event: UserEvent): Promise<IngestResult> {
   const userId = event.data.id
   return await withUserLock(userId, async () => {
     const stored = storedVersion(userId)
-    let record: UserRecord | null
-    // This very delivery was written before but never confirmed (storage failed after the write):
-    // finish it now so the retry is not mistaken for stale and the change still gets broadcast.
-    if (stored?.svixId === svixId) {
-      record = await readUserRecord(userId)
-      if (!record) throw new Error(`user ${userId} is indexed but missing from storage`)
+    if (stored?.deliveries?.[svixId]) return { outcome: 'duplicate', userId }
+    const now = Date.now()
+    const decision = decideUserChange(stored, event)
+    if (!decision.apply) {
+      // Nothing changes, but the outcome is remembered so a replay answers "duplicate".
+      const current = await readUserRecord(userId)
+      if (!current) throw new Error(`user ${userId} is indexed but missing from storage`)
+      const remembered = { ...current, deliveries: rememberDelivery(current.deliveries, svixId, { outcome: 'stale', at: now }) }
+      await writeUserRecord(remembered)
+      indexUserRecord(remembered)
+      return { outcome: 'stale', userId }
     }
-    else {
-      const decision = decideUserChange(stored, event)
-      if (!decision.apply) {
-        await writeDeliveryMark(svixId, { outcome: 'stale', type: event.type, userId, at: Date.now() })
-        return { outcome: 'stale', userId }
-      }
-      record = { ...decision.next, seq: nextSeq(), svixId }
-      await commitUserRecord(record)
+    const record: UserRecord = {
+      ...decision.next,
+      seq: nextSeq(),
+      deliveries: rememberDelivery(stored?.deliveries, svixId, { outcome: 'applied', at: now }),
     }
-    await writeDeliveryMark(svixId, { outcome: 'applied', type: event.type, userId, at: Date.now() })
+    await commitUserRecord(record)
     broadcastUserChange(toChangeEvent(event.type, record))
     return { outcome: 'applied', userId }
   })
@@ -76,13 +81,11 @@ async function applyUserEvent(svixId: string, event: UserEvent): Promise<IngestR
 
 async function ingest(svixId: string, event: VerifiedEvent): Promise<IngestResult> {
   await ensureUserIndex()
-  const mark = await readDeliveryMark(svixId)
-  if (mark) return { outcome: 'duplicate', userId: mark.userId }
-  if (!USER_EVENTS.has(event.type)) {
-    await writeDeliveryMark(svixId, { outcome: 'ignored', type: event.type, userId: null, at: Date.now() })
-    return { outcome: 'ignored', userId: null }
-  }
-  return await applyUserEvent(svixId, event as unknown as UserEvent)
+  if (USER_EVENTS.has(event.type)) return await applyUserEvent(svixId, event as unknown as UserEvent)
+  // Other event types touch no user: their ids are remembered on their own.
+  if (await readDeliveryMark(svixId)) return { outcome: 'duplicate', userId: null }
+  await writeDeliveryMark(svixId, { outcome: 'ignored', type: event.type, at: Date.now() })
+  return { outcome: 'ignored', userId: null }
 }
 
 /**

@@ -81,7 +81,16 @@ export async function snapshot(server: { url: string, storageBase: string | unde
   return { users: data, totalCount, files: storeFiles(server.storageBase, skip) }
 }
 
-/** Users as the API and the data dir show them, ignoring the remembered svix-ids. */
+/**
+ * Users as the API and the data dir show them, ignoring the remembered svix-ids (the `svix`
+ * marks of other event types, and the `deliveries` each user record keeps of its own).
+ */
 export async function usersSnapshot(server: { url: string, storageBase: string | undefined }): Promise<StoreSnapshot> {
-  return await snapshot(server, /(^|\/)(log|meta|svix)(\/|$)/)
+  const taken = await snapshot(server, /(^|\/)(log|meta|svix)(\/|$)/)
+  for (const [path, content] of Object.entries(taken.files)) {
+    if (!/(^|\/)users\//.test(path)) continue
+    const { deliveries: _remembered, ...record } = JSON.parse(content) as Record<string, unknown>
+    taken.files[path] = JSON.stringify(record)
+  }
+  return taken
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decideUserChange, type UserEvent, type UserRecord } from '../../server/utils/user-rules'
+import { decideUserChange, MAX_REMEMBERED_PER_USER, rememberDelivery, REMEMBER_DELIVERIES_MS, type UserEvent, type UserRecord } from '../../server/utils/user-rules'
 import type { ClerkUser } from '../../shared/types/users'
 
 const ID = 'user_2abc'
@@ -18,7 +18,7 @@ function replay(events: UserEvent[]): UserRecord | null {
   let seq = 0
   for (const event of events) {
     const decision = decideUserChange(stored, event)
-    if (decision.apply) stored = { ...decision.next, seq: ++seq, svixId: `msg_${seq}` }
+    if (decision.apply) stored = { ...decision.next, seq: ++seq, deliveries: {} }
   }
   return stored
 }
@@ -70,5 +70,30 @@ describe('ordering rules', () => {
     const tombstone = replay([deleted])!
     expect(tombstone).toMatchObject({ deleted: true, deletedAt: 4000 })
     expect(decideUserChange(tombstone, created).apply).toBe(false)
+  })
+})
+
+describe('remembered deliveries', () => {
+  it('adds the new id and keeps the ones still within 8 days', () => {
+    const now = 10 * REMEMBER_DELIVERIES_MS
+    const known = {
+      msg_old: { outcome: 'applied' as const, at: now - REMEMBER_DELIVERIES_MS - 1 },
+      msg_recent: { outcome: 'stale' as const, at: now - 1000 },
+    }
+    expect(rememberDelivery(known, 'msg_new', { outcome: 'applied', at: now })).toEqual({
+      msg_recent: { outcome: 'stale', at: now - 1000 },
+      msg_new: { outcome: 'applied', at: now },
+    })
+    expect(known).toHaveProperty('msg_old') // the input is not changed
+  })
+
+  it('keeps at most a bounded number per user, dropping the oldest', () => {
+    let known = {}
+    for (let i = 0; i < MAX_REMEMBERED_PER_USER + 50; i++) known = rememberDelivery(known, `msg_${i}`, { outcome: 'applied', at: 1000 + i })
+    const ids = Object.keys(known)
+    expect(ids).toHaveLength(MAX_REMEMBERED_PER_USER)
+    expect(ids).toContain(`msg_${MAX_REMEMBERED_PER_USER + 49}`)
+    expect(ids).not.toContain('msg_49')
+    expect(ids).toContain('msg_50')
   })
 })

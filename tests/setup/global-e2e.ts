@@ -1,5 +1,6 @@
 /**
  * Global setup of the `e2e` Vitest project. Runs once per `vitest run`, before any e2e file:
+ *  0. makes sure Debian's Chromium is there for the browser tests (tests/setup/chromium.ts);
  *  1. builds the production server ONCE (tests/setup/build-nuxt.mjs, in a child process) into
  *     node_modules/.cache/e2e/.output, leaving the developer's .nuxt/.output alone;
  *  2. generates the test-only secrets and hands everything to the test files through
@@ -16,6 +17,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { TestProject } from 'vitest/node'
+import { ensureChromium } from './chromium'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -60,6 +62,7 @@ function buildOnce(): Promise<void> {
 }
 
 export default async function setup(project: TestProject): Promise<void> {
+  ensureChromium()
   const reuse = process.env.E2E_REUSE_BUILD === '1' && existsSync(join(outputDir, 'server/index.mjs'))
   if (!reuse) await buildOnce()
 

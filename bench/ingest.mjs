@@ -15,6 +15,7 @@ import { makeSigningSecret, makeUser, signDelivery, touchUser, userEvent } from 
 import { keepAliveAgent, postJson, runClosedLoop, runOpenLoop } from './lib/http.mjs'
 import { resolveOutput, startServer } from './lib/server.mjs'
 import { machineLoad, printTable, summarize, verdict } from './lib/stats.mjs'
+import { intOption } from './lib/args.mjs'
 
 const USAGE = `Usage: npm run bench:ingest -- [options]
 
@@ -45,11 +46,7 @@ if (opts.help) {
   process.stdout.write(USAGE)
   process.exit(0)
 }
-const int = (name, max) => {
-  const value = Number(opts[name])
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`--${name} must be an integer from 1 to ${max}`)
-  return value
-}
+const int = (name, max) => intOption(opts, name, max)
 const COUNT = int('count', 100_000)
 const CONCURRENCY = int('concurrency', 1024)
 const RATE = int('rate', 20_000)

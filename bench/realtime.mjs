@@ -17,6 +17,7 @@ import { keepAliveAgent, postJson, runOpenLoop } from './lib/http.mjs'
 import { resolveOutput, startServer } from './lib/server.mjs'
 import { generateSessionKeys, publishableKeyFor, signSessionToken } from './lib/session-token.mjs'
 import { machineLoad, printTable, summarize, verdict } from './lib/stats.mjs'
+import { intOption } from './lib/args.mjs'
 
 const USAGE = `Usage: npm run bench:realtime -- [options]
 
@@ -43,11 +44,7 @@ if (opts.help) {
   process.stdout.write(USAGE)
   process.exit(0)
 }
-const int = (name, max) => {
-  const value = Number(opts[name])
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`--${name} must be an integer from 1 to ${max}`)
-  return value
-}
+const int = (name, max) => intOption(opts, name, max)
 const SOCKETS = int('sockets', 1000)
 const RATE = int('rate', 2000)
 const SECONDS = int('seconds', 120)

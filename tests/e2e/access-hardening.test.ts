@@ -88,6 +88,7 @@ describe('/admin server-renders only for admins', () => {
       expect(response.headers.get('location')).toMatch(/^\/sign-in\?redirect_url=(%2F|\/)admin/)
     }
     else {
+      expect(response.status).toBe(403)
       expect(html).toContain('data-testid="not-authorized"')
     }
   })
@@ -107,6 +108,14 @@ describe('production without Clerk keys fails closed', () => {
 
   it('the socket handshake is refused with 503', async () => {
     expect(await handshake(unconfigured.url, adminToken())).toEqual({ connected: false, message: 'Clerk is not configured', statusCode: 503 })
+  })
+
+  it('/admin answers 503 with the "not configured" page, even to an admin cookie', async () => {
+    const response = await fetch(`${unconfigured.url}/admin`, { headers: { cookie: cookieFor(adminToken()), accept: 'text/html' }, redirect: 'manual' })
+    expect(response.status).toBe(503)
+    const html = await response.text()
+    expect(html).toContain('data-testid="not-configured"')
+    expect(html).not.toContain('data-testid="users-table"')
   })
 
   it('/admin shows no data', async () => {

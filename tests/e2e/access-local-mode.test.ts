@@ -191,6 +191,7 @@ describe('local mode (nuxt dev, no Clerk keys): loopback only', { timeout: 240_0
 
     it.each(TUNNEL_VARIANTS)('shows no user data to $name', async ({ headers }) => {
       const response = await get('/admin', headers)
+      expect(response.status).toBe(403)
       expect(response.body).not.toContain(email)
       expect(response.body).not.toContain(user.id)
       expect(response.body).not.toContain('data-testid="users-table"')

@@ -1,4 +1,5 @@
 import type { UserListQuery } from '#shared/types'
+import { firstSorted, MAX_SORTED_WINDOW } from './sorted-window'
 import type { UserRecord, UserVersion } from './user-rules'
 
 /**
@@ -61,8 +62,10 @@ export function committedSeq(): number {
 }
 
 export function queryUserIds({ query, orderBy, limit, offset }: UserListQuery): { ids: string[], totalCount: number } {
-  const matches: UserSortKeys[] = []
-  for (const keys of live.values()) if (matchesQuery(keys, query)) matches.push(keys)
-  matches.sort(compareUsersBy(orderBy))
-  return { ids: matches.slice(offset, offset + limit).map(keys => keys.id), totalCount: matches.length }
+  const matches = query.trim() ? [...live.values()].filter(keys => matchesQuery(keys, query)) : [...live.values()]
+  const compare = compareUsersBy(orderBy)
+  const end = offset + limit
+  // A page near the top (the usual case) needs only a window, not the whole list sorted.
+  const sorted = end <= MAX_SORTED_WINDOW ? firstSorted(matches, end, compare) : matches.sort(compare)
+  return { ids: sorted.slice(offset, end).map(keys => keys.id), totalCount: matches.length }
 }
